@@ -70,6 +70,17 @@ function observedUsage(context: DiagnosisContext, container: string): number | n
 const NODE_OOM = /System OOM encountered|node was low on resource: memory/i;
 const OOM_LINE = /OOMKilled|out of memory|OutOfMemory|heap out of memory|Killed process|memory limit|Cannot allocate memory/i;
 
+/** Whether the container runtime itself said OOMKilled (not just exit code 137). */
+function killedByOomKiller(context: DiagnosisContext): boolean {
+  const { failure, pod } = context.report;
+  if (failure.reason === 'OOMKilled') return true;
+  const statuses = [...asArray(dig(pod.status, 'containerStatuses')), ...asArray(dig(pod.status, 'initContainerStatuses'))];
+  return statuses.some((status) => {
+    const record = asRecord(status);
+    return record?.name === failure.container && (dig(status, 'lastState', 'terminated', 'reason') === 'OOMKilled' || dig(status, 'state', 'terminated', 'reason') === 'OOMKilled');
+  });
+}
+
 function wasOomKilled(context: DiagnosisContext): boolean {
   const { failure, pod } = context.report;
   if (failure.category === 'OOMKilled' || failure.reason === 'OOMKilled') return true;
@@ -143,6 +154,12 @@ export const oomRule: Rule = {
 
     const risks = ['A higher limit lets the pod use more of the node; if requests stay low, the node can become overcommitted.'];
     let confidence = report.failure.exitCode === 137 || report.failure.exitCode === null ? 88 : 75;
+    if (!killedByOomKiller(context) && oomEvidence.length === 0) {
+      // Exit 137 alone is any SIGKILL (the kubelet after a grace period, a sidecar, a human): without
+      // the runtime's OOMKilled reason or an out-of-memory line, raising memory is a guess.
+      confidence = 60;
+      risks.push('The runtime did not report OOMKilled: exit code 137 is any SIGKILL, so memory may not be the cause.');
+    }
     if (sizing.capped) {
       confidence -= 15;
       risks.push(`The value was capped by the configured bounds; ${sizing.limit} may still be too little (wanted ${sizing.basis}).`);

@@ -106,6 +106,19 @@ describe('the OOMKilled rule', () => {
     expect(diagnosis?.rationale).toContain('observed usage');
   });
 
+  it('stays below the PR threshold when only exit code 137 points at memory', async () => {
+    const sigkillOnly = withReport(report, (copy) => {
+      copy.failure.reason = 'Error';
+      copy.pod.status = {};
+      copy.logs = { truncated: false, previous: 'listening on :8080\nshutting down workers' };
+      copy.events = [];
+    });
+    const diagnosis = await oomRule.diagnose(contextFor(sigkillOnly, { files: { [FILE]: checkoutDeployment(LIMIT_300) }, at: AT }));
+    expect(diagnosis?.changes[0]?.value).toBe('576Mi');
+    expect(diagnosis?.confidence).toBeLessThan(80);
+    expect(diagnosis?.risks?.join(' ')).toMatch(/SIGKILL/);
+  });
+
   it('lowers confidence below the PR threshold when a bound cuts the increase short', async () => {
     const diagnosis = await oomRule.diagnose(
       contextFor(report, { files: { [FILE]: checkoutDeployment(LIMIT_300) }, at: AT, limits: { maxMemory: '512Mi' } }),
