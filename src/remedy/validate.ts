@@ -1,0 +1,44 @@
+/**
+ * The checks a proposed edit must pass before it may become a pull request: it parses, it is
+ * still valid for its kind, it only touches what the policy allows, resources stay in bounds,
+ * and it addresses the failure. Every check explains itself to the reviewer.
+ */
+import type { FailureCategory } from '../report/categories.js';
+import type { ValidationCheck, ValidationResult } from './types.js';
+import { parseFileEdit, type FileEdit } from './changed-documents.js';
+import type { PatchPolicy } from './policy.js';
+import { parseCheck } from './checks/parse.js';
+import { schemaCheck } from './checks/schema.js';
+import { policyCheck } from './checks/policy.js';
+import { boundsCheck } from './checks/bounds.js';
+import { effectiveCheck } from './checks/effective.js';
+
+export interface ValidationInput {
+  category: FailureCategory;
+  /** The failing container; null when the failure is pod-level or unknown. */
+  container: string | null;
+  files: FileEdit[];
+  policy: PatchPolicy;
+}
+
+function skipped(name: string): ValidationCheck {
+  return { name, passed: false, message: 'not checked: the edited files do not parse' };
+}
+
+export function validateEdits(input: ValidationInput): ValidationResult {
+  const files = input.files.map(parseFileEdit);
+  const parse = parseCheck(files);
+  const checks: ValidationCheck[] = [parse];
+  if (!parse.passed) {
+    checks.push(...['schema', 'policy', 'bounds', 'effective'].map(skipped));
+  } else {
+    const changes = files.flatMap((file) => file.changes);
+    checks.push(
+      schemaCheck(changes),
+      policyCheck(changes, input.policy),
+      boundsCheck(changes, input.policy),
+      effectiveCheck(input.category, input.container, changes, input.policy),
+    );
+  }
+  return { passed: checks.every((check) => check.passed), checks };
+}
