@@ -72,5 +72,10 @@ export interface SourceLocation {
 }
 
 export type LocateResult =
-  | { found: SourceLocation; alternatives: SourceLocation[] }
+  | {
+      found: SourceLocation;
+      alternatives: SourceLocation[];
+      /** Files of other sources that rank exactly as well as `found`: the choice is a guess. */
+      ambiguousWith?: string[];
+    }
   | { found: null; reason: string; candidates: string[] };

@@ -1,0 +1,112 @@
+/**
+ * Flux `HelmRelease`: the release's inline `spec.values` beat every other values layer, so that is
+ * where a change lands. When the chart lives in this repository its templates tell which values
+ * path feeds a field; for a chart from a Helm repository the usual layout is assumed and said so.
+ */
+import type { Candidate, SourceContext, SourceModule } from '../candidate.js';
+import { type ChartModel, type ChartTemplate, bindChange, declaresContainer, expressionEvaluator, fullnameFor, mergeValues, readChart, resolveValuesChange, type ValuesLayer, workloadFromValues } from '../helm-values.js';
+import type { RenderContext } from '../helm-template.js';
+import { joinRepoPath, normalizeRepoPath } from '../posix-path.js';
+import type { ManifestDocument, RepoIndex } from '../types.js';
+import { asArray, asRecord, asString, isRecord, readYamlMap } from '../yaml-read.js';
+import { analyzeKustomizations } from './kustomize-tree.js';
+
+function isHelmRelease(document: ManifestDocument): boolean {
+  return document.kind === 'HelmRelease' && document.apiVersion.startsWith('helm.toolkit.fluxcd.io/');
+}
+
+/** The in-repository chart a HelmRelease installs, or null for a chart from a Helm/OCI repository. */
+function chartDirectory(document: ManifestDocument): string | null {
+  const chartSpec = asRecord(asRecord(asRecord(document.object.spec).chart).spec);
+  const sourceKind = asString(asRecord(chartSpec.sourceRef).kind);
+  const chart = asString(chartSpec.chart);
+  return chart !== null && (sourceKind === 'GitRepository' || sourceKind === 'Bucket') ? normalizeRepoPath(chart) : null;
+}
+
+/** Chart directories installed by a HelmRelease: the HelmRelease, not the bare chart, is their source. */
+export async function helmReleaseCharts(index: RepoIndex): Promise<Set<string>> {
+  return new Set(index.documents.filter(isHelmRelease).flatMap((document) => chartDirectory(document) ?? []));
+}
+
+export const fluxHelmReleases: SourceModule = {
+  form: 'flux-helmrelease',
+  async findCandidates(context: SourceContext): Promise<Candidate[]> {
+    const { patchFiles } = await analyzeKustomizations(context.index);
+    const candidates: Candidate[] = [];
+    for (const document of context.index.documents.filter(isHelmRelease)) {
+      if (patchFiles.has(document.file)) continue;
+      const candidate = await releaseCandidate(context, document);
+      if (candidate) candidates.push(candidate);
+    }
+    return candidates;
+  },
+};
+
+async function releaseCandidate(context: SourceContext, document: ManifestDocument): Promise<Candidate | null> {
+  const spec = asRecord(document.object.spec);
+  const targetNamespace = asString(spec.targetNamespace);
+  const releaseName = asString(spec.releaseName) ?? (targetNamespace ? `${targetNamespace}-${document.name}` : document.name);
+  const namespace = targetNamespace ?? document.namespace;
+  const chartDir = chartDirectory(document);
+  const chart = chartDir !== null ? await readChart(context.index, chartDir) : null;
+  const chartName = chart?.name ?? asString(asRecord(asRecord(spec.chart).spec).chart) ?? document.name;
+
+  const layers: ValuesLayer[] = [];
+  if (chart) {
+    const chartSpec = asRecord(asRecord(spec.chart).spec);
+    const valuesFiles = [joinRepoPath(chart.dir, 'values.yaml'), ...asArray(chartSpec.valuesFiles).flatMap((file) => (typeof file === 'string' ? [normalizeRepoPath(file)] : []))];
+    for (const file of [...new Set(valuesFiles)]) {
+      const values = await readYamlMap(context.index, file);
+      if (values) layers.push({ file, documentIndex: 0, prefix: [], values });
+    }
+  }
+  const listPrefix = document.listItemIndex === undefined ? [] : ['items', document.listItemIndex];
+  const inline: ValuesLayer = { file: document.file, documentIndex: document.documentIndex, prefix: [...listPrefix, 'spec', 'values'], values: isRecord(spec.values) ? spec.values : {} };
+  layers.push(inline);
+  const merged = mergeValues(layers);
+  const render: RenderContext = { values: merged, releaseName, namespace, chartName, appVersion: chart?.appVersion ?? '', fullname: fullnameFor(releaseName, chartName, merged) };
+
+  const hinted = context.hints.fluxHelmRelease;
+  const named = hinted !== null && hinted.name === document.name && (hinted.namespace === null || hinted.namespace === document.namespace);
+  const template = chart ? pickTemplate(chart, context, render) : null;
+  const rendersLiveName = chart ? template !== null : nameFitsRelease(context.name, releaseName, chartName, merged);
+  if (!named && !rendersLiveName) return null;
+  if (chart && !template) return null;
+
+  const evaluate = expressionEvaluator(render);
+  return {
+    renderRoot: document.file,
+    files: [document.file, ...layers.map((layer) => layer.file)],
+    environmentPath: document.file,
+    namespace,
+    helmRelease: { name: document.name, namespace: document.namespace, releaseName },
+    location: {
+      form: 'flux-helmrelease',
+      file: document.file,
+      documentIndex: document.documentIndex,
+      kind: context.kind,
+      name: context.name,
+      namespace,
+      workload: workloadFromValues(template, render, { kind: context.kind, name: context.name, namespace, container: context.report.failure.container }),
+      via: [
+        `Flux HelmRelease ${document.namespace ?? 'default'}/${document.name} in ${document.file} (release ${releaseName}, chart ${chart ? chart.dir : chartName})`,
+      ],
+      resolve: (change) => resolveValuesChange(change, bindChange(change, template, evaluate, merged), layers, inline, true),
+    },
+  };
+}
+
+function pickTemplate(chart: ChartModel, context: SourceContext, render: RenderContext): ChartTemplate | null {
+  const evaluate = expressionEvaluator(render);
+  const ofKind = chart.templates.filter((template) => template.kind === context.kind);
+  const byName = ofKind.filter((template) => {
+    const expression = template.document.match(/^metadata:\s*\n(?:[ \t]+.*\n)*?[ \t]+name:\s*(.+)$/m)?.[1]?.trim() ?? '';
+    return evaluate(expression) === context.name && declaresContainer(template, context.report.failure.container, evaluate);
+  });
+  return byName[0] ?? null;
+}
+
+/** Charts name objects `<release>` or `<release>-<chart>` (or a fullnameOverride). */
+function nameFitsRelease(liveName: string, releaseName: string, chartName: string, values: Record<string, unknown>): boolean {
+  return liveName === fullnameFor(releaseName, chartName, values) || liveName === releaseName || liveName.startsWith(`${releaseName}-`);
+}

@@ -1,0 +1,121 @@
+import { describe, expect, it, vi } from 'vitest';
+import { indexRepository } from '../../src/locate/index-repo.js';
+import type { RepoView } from '../../src/locate/types.js';
+import type { Logger } from '../../src/logger.js';
+import { indexFixture } from './support.js';
+
+function memoryRepo(files: Record<string, string>): RepoView {
+  return {
+    id: 'memory',
+    listFiles: async () => Object.keys(files),
+    readFile: async (path) => files[path] ?? null,
+  };
+}
+
+function deployment(name: string, namespace: string): string {
+  return [
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata:',
+    `  name: ${name}`,
+    `  namespace: ${namespace}`,
+    '  labels:',
+    `    app: ${name}`,
+    'spec:',
+    '  replicas: 2',
+    '  selector:',
+    '    matchLabels:',
+    `      app: ${name}`,
+    '  template:',
+    '    metadata:',
+    '      labels:',
+    `        app: ${name}`,
+    '    spec:',
+    '      containers:',
+    `        - name: ${name}`,
+    `          image: ghcr.io/acme/${name}:1.0.0`,
+    '          ports:',
+    '            - containerPort: 8080',
+    '          resources:',
+    '            limits:',
+    '              memory: 256Mi',
+    '',
+  ].join('\n');
+}
+
+describe('indexRepository', () => {
+  it('indexes every document of multi-document files with its position', async () => {
+    const index = await indexFixture('plain-multi-service');
+    const cart = index.documents.filter((document) => document.file === 'apps/cart/cart.yaml');
+    expect(cart.map((document) => [document.documentIndex, document.kind, document.name, document.namespace])).toEqual([
+      [0, 'ServiceAccount', 'cart', 'shop'],
+      [1, 'Deployment', 'cart', 'shop'],
+      [2, 'Service', 'cart', 'shop'],
+    ]);
+  });
+
+  it('expands kind: List into one document per item, remembering the item index', async () => {
+    const index = await indexFixture('plain-multi-service');
+    const inventory = index.documents.filter((document) => document.file === 'apps/inventory/inventory.yaml');
+    expect(inventory.map((document) => [document.kind, document.documentIndex, document.listItemIndex])).toEqual([
+      ['Service', 0, 0],
+      ['Deployment', 0, 1],
+    ]);
+  });
+
+  it('skips a file that does not parse with a warning, and keeps it readable', async () => {
+    const warn = vi.fn();
+    const logger: Logger = { debug: vi.fn(), info: vi.fn(), warn, error: vi.fn() };
+    const index = await indexRepository(
+      memoryRepo({ 'ok.yaml': deployment('web', 'shop'), 'broken.yaml': 'kind: Deployment\nmetadata:\n  name: [broken\n' }),
+      { logger },
+    );
+    expect(index.documents.map((document) => document.file)).toEqual(['ok.yaml']);
+    expect(index.warnings).toHaveLength(1);
+    expect(index.warnings[0]).toMatch(/^broken\.yaml: skipped, not valid YAML/);
+    expect(warn).toHaveBeenCalledWith(expect.objectContaining({ file: 'broken.yaml' }), expect.any(String));
+    expect(await index.readFile('broken.yaml')).toContain('[broken');
+  });
+
+  it('warns about the broken file of the plain fixture repo without failing', async () => {
+    const index = await indexFixture('plain-multi-service');
+    expect(index.warnings).toEqual([expect.stringContaining('apps/legacy/recommendations.yaml')]);
+    expect(index.documents.some((document) => document.name === 'recommendations')).toBe(false);
+  });
+
+  it('does not treat Helm templates as manifests but still serves their text', async () => {
+    const index = await indexFixture('helm-chart');
+    expect(index.documents.some((document) => document.file.includes('/templates/'))).toBe(false);
+    expect(index.warnings).toEqual([]);
+    expect(await index.readFile('charts/storefront/templates/deployment.yaml')).toContain('{{ include "storefront.fullname" . }}');
+    expect(index.files).toContain('charts/storefront/values-prod.yaml');
+  });
+
+  it('restricts indexing to the given directory prefixes and globs', async () => {
+    const repo = memoryRepo({
+      'apps/web/deployment.yaml': deployment('web', 'shop'),
+      'apps/api/deployment.yml': deployment('api', 'shop'),
+      'infra/ingress.yaml': deployment('ingress', 'infra'),
+    });
+    const byPrefix = await indexRepository(repo, { paths: ['apps/web'] });
+    expect(byPrefix.documents.map((document) => document.name)).toEqual(['web']);
+    const byGlob = await indexRepository(repo, { paths: ['apps/**/*.yml', 'infra/*.yaml'] });
+    expect(byGlob.documents.map((document) => document.name).sort()).toEqual(['api', 'ingress']);
+  });
+
+  it('ignores YAML that is not a Kubernetes object and files that are not YAML', async () => {
+    const index = await indexRepository(
+      memoryRepo({ 'values.yaml': 'replicaCount: 2\n', 'README.md': 'kind: Deployment', 'empty.yaml': '', 'web.yaml': deployment('web', 'shop') }),
+    );
+    expect(index.documents.map((document) => document.file)).toEqual(['web.yaml']);
+    expect(index.files).toHaveLength(4);
+  });
+
+  // Its speed is measured by test/bench/locate.ts, not asserted here.
+  it('indexes every document of a 5,000-manifest repository', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 5000; i += 1) files[`apps/svc-${i}/deployment.yaml`] = deployment(`svc-${i}`, `team-${i % 40}`);
+    const index = await indexRepository(memoryRepo(files));
+    expect(index.documents).toHaveLength(5000);
+  });
+});
