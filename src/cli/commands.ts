@@ -1,4 +1,7 @@
 /** The subcommands of `kubecure`, in the order `--help` lists them. */
 import type { CliCommand } from './io.js';
+import { diagnoseCommand } from './diagnose.js';
+import { correlateCommand } from './correlate.js';
+import { reportCommand } from './report.js';
 
-export const commands: CliCommand[] = [];
+export const commands: CliCommand[] = [diagnoseCommand, reportCommand, correlateCommand];

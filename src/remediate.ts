@@ -1,0 +1,272 @@
+/**
+ * The heart of KubeCure: `remediate(report, repo) → Remediation`.
+ *
+ *   locate → diagnose → edit → validate → decide
+ *
+ * It knows nothing of GitHub or HTTP. Rules speak first; the model (when configured) is asked
+ * for the long tail or when a reviewer gave a hint. Whatever proposed the change, the same
+ * surgical editor writes it and the same validation judges it: the policy, not the proposer,
+ * has the last word.
+ */
+import type { Operation } from 'fast-json-patch';
+import type { FailureReport } from './report/schema.js';
+import { fingerprintOf } from './report/fingerprint.js';
+import type { RepoIndex, RepoView, SourceLocation, YamlEdit } from './locate/types.js';
+import { indexRepository } from './locate/index-repo.js';
+import { locateWorkload } from './locate/locate.js';
+import type { Diagnosis, DiagnosisContext, FieldChange } from './diagnose/types.js';
+import { runRules } from './diagnose/rules/index.js';
+import type { DiagnosisModel } from './diagnose/llm/model.js';
+import { diagnoseWithModel, type ModelDiagnosis } from './diagnose/llm/diagnose.js';
+import { applyEditsToFiles } from './remedy/apply-edits.js';
+import { applyJsonPatchToText } from './remedy/json-patch.js';
+import { fileChange } from './remedy/diff.js';
+import { DEFAULT_POLICY, type PatchPolicy } from './remedy/policy.js';
+import { validateEdits } from './remedy/validate.js';
+import type { FileChange, ValidationResult } from './remedy/types.js';
+import type { Outcome, Remediation } from './outcome.js';
+import { silentLogger, type Logger } from './logger.js';
+import { documentText } from './remedy/document-text.js';
+
+export const DEFAULT_THRESHOLD = 80;
+
+export interface RemediateOptions {
+  /** Confidence a diagnosis needs for a pull request (0–100). */
+  threshold?: number;
+  policy?: Partial<PatchPolicy>;
+  /** The LLM for the long tail; null or absent means rules only. */
+  model?: DiagnosisModel | null;
+  /** A reviewer's hint from `/kubecure retry <hint>`; passed to the model. */
+  hint?: string;
+  /** Restricts indexing to these path prefixes (`.github/kubecure.yml` → paths). */
+  paths?: string[];
+  /** An index of the same repository built earlier (the App caches it by tree SHA). */
+  index?: RepoIndex;
+  logger?: Logger;
+}
+
+/** A proposal turned into file changes, ready to be validated. */
+interface Proposal {
+  diagnosis: Diagnosis;
+  files: FileChange[];
+  /** Why the proposal could not be written, when it could not. */
+  problems: string[];
+}
+
+export async function remediate(report: FailureReport, repo: RepoView, options: RemediateOptions = {}): Promise<Remediation> {
+  const logger = options.logger ?? silentLogger;
+  const threshold = options.threshold ?? DEFAULT_THRESHOLD;
+  const policy: PatchPolicy = { ...DEFAULT_POLICY, ...options.policy };
+  const notes: string[] = [];
+
+  const index = options.index ?? (await indexRepository(repo, { paths: options.paths, logger }));
+  notes.push(...index.warnings);
+  const located = await locateWorkload(report, index, logger);
+  const location = located.found;
+  if (!located.found) notes.push(`Source not found: ${located.reason}`);
+  else if (located.alternatives.length > 0) {
+    notes.push(`Also declared in: ${located.alternatives.map((alternative) => alternative.file).join(', ')}`);
+  }
+
+  const context: DiagnosisContext = {
+    report,
+    index,
+    location,
+    limits: { maxMemory: policy.maxMemory, maxIncreaseFactor: policy.maxIncreaseFactor },
+  };
+  const ruled = await runRules(context);
+  let proposal = await proposeFromRule(ruled, location, index);
+  let validation = await validateProposal(proposal, report, policy);
+  let usage: Remediation['usage'];
+
+  if (options.model && shouldAskModel(proposal.diagnosis, validation, threshold, options.hint)) {
+    const asked = await askModel(report, location, index, policy, options.model, options.hint);
+    usage = asked.usage;
+    if (asked.failure) notes.push(`The model was not used: ${asked.failure}. This diagnosis comes from the rules alone.`);
+    const modelProposal = await proposeFromModel(asked, location, index);
+    if (modelProposal && preferModel(modelProposal.diagnosis, proposal.diagnosis, options.hint)) {
+      proposal = modelProposal;
+      validation = await validateProposal(proposal, report, policy);
+    }
+  } else if (!options.model && needsModel(proposal.diagnosis, threshold)) {
+    notes.push('No model is configured (rules only): a model might explain this failure further.');
+  }
+
+  const ambiguousWith = located.found ? (located.ambiguousWith ?? []) : [];
+  const reasons = [...decisionBlockers(proposal, validation, location, threshold), ...ambiguityBlockers(location, ambiguousWith)];
+  const outcome = buildOutcome(proposal, validation, location, reasons.length === 0);
+  logger.info(
+    { fingerprint: fingerprintOf(report), decision: outcome.decision, confidence: outcome.confidence, diagnosedBy: outcome.diagnosedBy },
+    'remediation decided',
+  );
+  return {
+    outcome,
+    report,
+    fingerprint: fingerprintOf(report),
+    diagnosis: proposal.diagnosis,
+    location,
+    reasons,
+    notes: [...notes, ...proposal.problems],
+    usage,
+  };
+}
+
+function needsModel(diagnosis: Diagnosis, threshold: number): boolean {
+  return diagnosis.confidence < threshold || diagnosis.changes.length === 0;
+}
+
+/** The model is asked for the long tail, and always when a reviewer gave a hint. */
+function shouldAskModel(diagnosis: Diagnosis, validation: ValidationResult, threshold: number, hint?: string): boolean {
+  return Boolean(hint) || needsModel(diagnosis, threshold) || !validation.passed;
+}
+
+function preferModel(model: Diagnosis, rule: Diagnosis, hint?: string): boolean {
+  if (hint && model.changes.length > 0) return true;
+  return model.confidence > rule.confidence || (rule.changes.length === 0 && model.changes.length > 0);
+}
+
+/** Writes a rule's field changes into the files of the layer that sets each field. */
+async function proposeFromRule(diagnosis: Diagnosis, location: SourceLocation | null, index: RepoIndex): Promise<Proposal> {
+  if (diagnosis.changes.length === 0) return { diagnosis, files: [], problems: [] };
+  if (!location) return { diagnosis, files: [], problems: ['The change could not be written: the manifest was not found.'] };
+  const edits: YamlEdit[] = [];
+  const problems: string[] = [];
+  for (const change of diagnosis.changes) {
+    const resolution = location.resolve(change);
+    if (resolution.ok) edits.push(...resolution.edits);
+    else problems.push(`Cannot write ${describeChange(change)}: ${resolution.reason}`);
+  }
+  if (problems.length > 0) return { diagnosis, files: [], problems };
+  try {
+    return { diagnosis, files: await applyEditsToFiles(edits, (path) => index.readFile(path)), problems };
+  } catch (error) {
+    return { diagnosis, files: [], problems: [`The edit failed: ${(error as Error).message}`] };
+  }
+}
+
+function describeChange(change: FieldChange): string {
+  const where = change.container ? `container ${change.container} ` : '';
+  return `${where}${change.path.join('.')} = ${String(change.value)}`;
+}
+
+async function validateProposal(proposal: Proposal, report: FailureReport, policy: PatchPolicy): Promise<ValidationResult> {
+  if (proposal.files.length === 0) {
+    const message = proposal.problems[0] ?? 'No change was proposed; a human has to decide.';
+    return { passed: false, checks: [{ name: 'change', passed: false, message }] };
+  }
+  return validateFiles(proposal.files, report, policy);
+}
+
+function validateFiles(files: FileChange[], report: FailureReport, policy: PatchPolicy): ValidationResult {
+  return validateEdits({
+    category: report.failure.category,
+    container: report.failure.container,
+    files: files.map(({ file, before, after }) => ({ file, before, after })),
+    policy,
+  });
+}
+
+async function askModel(
+  report: FailureReport,
+  location: SourceLocation | null,
+  index: RepoIndex,
+  policy: PatchPolicy,
+  model: DiagnosisModel,
+  hint: string | undefined,
+): Promise<ModelDiagnosis> {
+  const source = location ? await sourceDocument(location, index) : null;
+  return diagnoseWithModel({
+    report,
+    source,
+    hint,
+    model,
+    validate: async (ops) => {
+      if (!source) return { passed: false, messages: ['No source document was shown: no patch can be applied.'] };
+      const result = validateModelPatch(ops, source, report, policy);
+      return { passed: result.passed, messages: result.checks.filter((check) => !check.passed).map((check) => `${check.name}: ${check.message}`) };
+    },
+  });
+}
+
+interface SourceDocument {
+  file: string;
+  documentIndex: number;
+  text: string;
+  fileText: string;
+}
+
+async function sourceDocument(location: SourceLocation, index: RepoIndex): Promise<SourceDocument | null> {
+  const fileText = await index.readFile(location.file);
+  if (fileText === null) return null;
+  return { file: location.file, documentIndex: location.documentIndex, text: documentText(fileText, location.documentIndex), fileText };
+}
+
+function patchFile(ops: Operation[], source: SourceDocument): FileChange {
+  return fileChange(source.file, source.fileText, applyJsonPatchToText(source.fileText, source.documentIndex, ops));
+}
+
+function validateModelPatch(ops: Operation[], source: SourceDocument, report: FailureReport, policy: PatchPolicy): ValidationResult {
+  let change: FileChange;
+  try {
+    change = patchFile(ops, source);
+  } catch (error) {
+    return { passed: false, checks: [{ name: 'apply', passed: false, message: (error as Error).message }] };
+  }
+  return validateFiles([change], report, policy);
+}
+
+async function proposeFromModel(asked: ModelDiagnosis, location: SourceLocation | null, index: RepoIndex): Promise<Proposal | null> {
+  if (asked.failure && !asked.patch) return null;
+  const diagnosis = asked.diagnosis;
+  if (!asked.patch || asked.patch.length === 0 || !location) return { diagnosis, files: [], problems: [] };
+  const source = await sourceDocument(location, index);
+  if (!source) return { diagnosis, files: [], problems: [`${location.file} could not be read.`] };
+  try {
+    const file = patchFile(asked.patch, source);
+    const problems = asked.patchAccepted ? [] : ['The model’s last proposal did not pass validation; it is shown as a suggestion.'];
+    return { diagnosis, files: file.after === file.before ? [] : [file], problems };
+  } catch (error) {
+    return { diagnosis, files: [], problems: [`The model’s patch could not be applied: ${(error as Error).message}`] };
+  }
+}
+
+/** Every reason the outcome cannot be a pull request; empty means it can. */
+function decisionBlockers(proposal: Proposal, validation: ValidationResult, location: SourceLocation | null, threshold: number): string[] {
+  const blockers: string[] = [];
+  const { diagnosis } = proposal;
+  if (!location) blockers.push('The manifest that declares this workload was not found in the repository.');
+  if (proposal.files.length === 0) blockers.push(diagnosis.question ?? 'No safe change could be derived from the evidence.');
+  if (diagnosis.confidence < threshold) {
+    blockers.push(`Confidence ${diagnosis.confidence} is below the threshold of ${threshold}.`);
+  }
+  if (proposal.files.length > 0 && !validation.passed) {
+    const failed = validation.checks.filter((check) => !check.passed).map((check) => `${check.name}: ${check.message}`);
+    blockers.push(`Validation failed (${failed.join('; ')}).`);
+  }
+  return blockers;
+}
+
+/**
+ * Several sources declare the workload equally well (same name in two environment folders and no
+ * hint says which one this cluster runs): editing one of them would be a guess, so a human picks.
+ */
+function ambiguityBlockers(location: SourceLocation | null, ambiguousWith: string[]): string[] {
+  if (!location || ambiguousWith.length === 0) return [];
+  return [`The workload is declared equally well in ${[location.file, ...ambiguousWith].join(' and ')}; nothing in the report says which one this cluster runs.`];
+}
+
+function buildOutcome(proposal: Proposal, validation: ValidationResult, location: SourceLocation | null, confident: boolean): Outcome {
+  const { diagnosis } = proposal;
+  return {
+    decision: confident ? 'pull_request' : 'issue',
+    confidence: diagnosis.confidence,
+    category: diagnosis.category,
+    summary: diagnosis.summary,
+    rootCause: diagnosis.rootCause,
+    evidence: diagnosis.evidence,
+    target: location ? { file: location.file, kind: location.kind, name: location.name, namespace: location.namespace } : null,
+    changes: proposal.files,
+    validation,
+    diagnosedBy: diagnosis.diagnosedBy,
+  };
+}
