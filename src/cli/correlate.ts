@@ -4,8 +4,7 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { CliError, type CliCommand } from './io.js';
+import { CliError, parseChoice, parseCommandOptions, type CliCommand } from './io.js';
 import { describeFieldErrors, parseFailureReport, type FailureReport } from '../report/schema.js';
 import { correlate, DEFAULT_WINDOW_MS, type CorrelationResult } from '../correlate/rank.js';
 import { correlationFingerprint } from '../correlate/fingerprint.js';
@@ -29,16 +28,11 @@ const OPTIONS = {
 } as const;
 
 function parseOptions(argv: string[]) {
-  try {
-    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: false, strict: true }).values;
-  } catch (error) {
-    throw new CliError(`${(error as Error).message} (see "kubecure correlate --help")`);
-  }
+  return parseCommandOptions('correlate', argv, OPTIONS);
 }
 
 function parseFormat(value: string): Format {
-  if ((FORMATS as readonly string[]).includes(value)) return value as Format;
-  throw new CliError(`unknown format "${value}" (expected one of: ${FORMATS.join(', ')})`);
+  return parseChoice(value, FORMATS, 'format');
 }
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };

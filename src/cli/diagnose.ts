@@ -3,8 +3,7 @@
  * (the JSON contract), the pull request or issue body, or the unified diff.
  */
 import { stat } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
-import { CliError, readJsonInput, type CliCommand } from './io.js';
+import { CliError, parseChoice, parseCommandOptions, readJsonInput, type CliCommand } from './io.js';
 import { reportFromKubectlFiles } from './report-input.js';
 import { describeFieldErrors, parseFailureReport, type FailureReport } from '../report/schema.js';
 import { redactReport } from '../report/redact.js';
@@ -43,16 +42,11 @@ const OPTIONS = {
 } as const;
 
 function parseOptions(argv: string[]) {
-  try {
-    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: false, strict: true }).values;
-  } catch (error) {
-    throw new CliError(`${(error as Error).message} (see "kubecure diagnose --help")`);
-  }
+  return parseCommandOptions('diagnose', argv, OPTIONS);
 }
 
 function parseFormat(value: string): Format {
-  if ((FORMATS as readonly string[]).includes(value)) return value as Format;
-  throw new CliError(`unknown format "${value}" (expected one of: ${FORMATS.join(', ')})`);
+  return parseChoice(value, FORMATS, 'format');
 }
 
 function parseThreshold(value: string | undefined): number {

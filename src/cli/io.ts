@@ -1,4 +1,5 @@
 /** Input helpers shared by the CLI subcommands: reading files or stdin, parsing JSON with a clear error. */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { readFile } from 'node:fs/promises';
 
 /** An error the user can fix; printed as one line, exit code 2 by default. */
@@ -41,4 +42,19 @@ export async function readJsonInput(path: string, what: string): Promise<unknown
   } catch (error) {
     throw new CliError(`${what} "${path}" is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+/** Parses a subcommand's options strictly; a mistake becomes one line that points at its --help. */
+export function parseCommandOptions<const T extends NonNullable<ParseArgsConfig['options']>>(command: string, argv: string[], options: T) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: false, strict: true }).values;
+  } catch (error) {
+    throw new CliError(`${(error as Error).message} (see "kubecure ${command} --help")`);
+  }
+}
+
+/** The value when it is one of `choices`, else a clear error naming them. */
+export function parseChoice<const T extends string>(value: string, choices: readonly T[], what: string): T {
+  if ((choices as readonly string[]).includes(value)) return value as T;
+  throw new CliError(`unknown ${what} "${value}" (expected one of: ${choices.join(', ')})`);
 }

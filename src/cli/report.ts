@@ -1,6 +1,5 @@
 /** `kubecure report`: prints the FailureReport built from kubectl JSON, redacted and validated. */
-import { parseArgs } from 'node:util';
-import { CliError, type CliCommand } from './io.js';
+import { CliError, parseCommandOptions, type CliCommand } from './io.js';
 import { reportFromKubectlFiles } from './report-input.js';
 
 const USAGE = `usage: kubecure report --pod <pod.json> [--events <events.json>] [--logs <previous.log>]
@@ -25,11 +24,7 @@ const OPTIONS = {
 } as const;
 
 function parseOptions(argv: string[]) {
-  try {
-    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: false, strict: true }).values;
-  } catch (error) {
-    throw new CliError(`${(error as Error).message} (see "kubecure report --help")`);
-  }
+  return parseCommandOptions('report', argv, OPTIONS);
 }
 
 export const reportCommand: CliCommand = {
