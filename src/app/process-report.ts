@@ -1,0 +1,260 @@
+/**
+ * The report job: from a FailureReport in the queue to a pull request, an issue, a sticky
+ * comment on the thread that already exists, or a logged reason for doing nothing.
+ *
+ *   route → config (opt-in) → guards → existing thread? → remediate → limits → write
+ *
+ * Decisions come from GitHub's current state (the labelled threads and their markers), so a
+ * job that runs twice gives the same result as one that runs once.
+ */
+import type { Probot } from 'probot';
+import type { Logger } from '../logger.js';
+import type { FailureReport } from '../report/schema.js';
+import type { Remediation } from '../outcome.js';
+import type { remediate as remediateFn } from '../remediate.js';
+import type { DiagnosisModel } from '../diagnose/llm/model.js';
+import type { RepoIndex } from '../locate/types.js';
+import { indexRepository } from '../locate/index-repo.js';
+import { fingerprintOf } from '../report/fingerprint.js';
+import { isProtected, type RepoConfig } from '../config/schema.js';
+import { loadRepoConfig } from '../config/load.js';
+import type { ClusterRegistry } from '../server/clusters.js';
+import type { AppMetrics } from '../server/metrics.js';
+import type { GitHub, RepoRef } from '../github/octokit.js';
+import { GitHubRepoView } from '../github/repo-view.js';
+import { closedUnmergedPullRequestFor, listThreads, openThreadFor, type Thread } from '../github/threads.js';
+import { branchFor } from '../github/pull-request.js';
+import { renderThread } from '../github/render/index.js';
+import { LABEL, categoryLabel, messages } from '../github/messages.js';
+import { rateLimitDelay } from '../github/rate-limit.js';
+import { RetryLaterError, type JobInfo } from '../queue/types.js';
+import { routeReport } from './routing.js';
+import { KeyedLock } from './keyed-lock.js';
+import { TtlCache } from './ttl-cache.js';
+import { cooldownHolder, pullRequestAllowance } from './limits.js';
+import { RECURRENCE_TOPIC, renderRecurrence } from './recurrence.js';
+import { reportInvalidConfig } from './config-issue.js';
+import { dryRunWriter, liveWriter, type ThreadWriter } from './writer.js';
+
+export interface FailureJob {
+  report: FailureReport;
+  deliveryId: string;
+}
+
+export type JobOutcome =
+  | { outcome: 'pull_request' | 'issue'; repository: string; number: number | null; dryRun: boolean }
+  | { outcome: 'recurrence'; repository: string; number: number }
+  | { outcome: 'dropped'; reason: DropReason; detail: string; repository?: string };
+
+export type DropReason =
+  | 'no-repository'
+  | 'not-opted-in'
+  | 'invalid-config'
+  | 'cluster-not-listed'
+  | 'protected'
+  | 'suppressed-closed'
+  | 'cooldown';
+
+export interface ReportProcessorDeps {
+  /** Probot's authentication: `auth()` as the App, `auth(id)` as an installation. */
+  auth: Probot['auth'];
+  clusters: ClusterRegistry;
+  metrics: AppMetrics;
+  logger: Logger;
+  remediate: typeof remediateFn;
+  model?: DiagnosisModel | null;
+  /** GitHub Enterprise host for recognising repository URLs; github.com by default. */
+  githubHost?: string;
+  now?: () => Date;
+}
+
+/** Repository indexes by tree SHA and scope: an unchanged repository is parsed once. */
+const INDEX_CACHE_SIZE = 20;
+
+export class ReportProcessor {
+  readonly #deps: ReportProcessorDeps;
+  readonly #locks = new KeyedLock();
+  readonly #indexes = new Map<string, Promise<RepoIndex>>();
+  /** Facts that cost a request each and rarely change: they save 2 of ~13 calls per pull request. */
+  readonly #installations = new TtlCache<number>(10 * 60_000);
+  readonly #defaultBranches = new TtlCache<string>(10 * 60_000);
+
+  constructor(deps: ReportProcessorDeps) {
+    this.#deps = deps;
+  }
+
+  /** Runs one job; GitHub rate limits become a `RetryLaterError`, other errors are for the queue to retry. */
+  async process(job: FailureJob, info: JobInfo): Promise<JobOutcome> {
+    const started = Date.now();
+    const { metrics, logger } = this.#deps;
+    try {
+      const result = await this.#process(job);
+      const label = result.outcome === 'dropped' ? `dropped:${result.reason}` : result.outcome;
+      metrics.jobs.inc({ outcome: label });
+      metrics.jobDuration.observe({ outcome: label }, (Date.now() - started) / 1000);
+      logger.info({ jobId: info.id, attempt: info.attempt, ...result }, `Report job finished: ${label}`);
+      return result;
+    } catch (error) {
+      if (error instanceof RetryLaterError) {
+        metrics.jobs.inc({ outcome: 'postponed' });
+        throw error;
+      }
+      const delay = rateLimitDelay(error);
+      metrics.jobs.inc({ outcome: delay === null ? 'error' : 'rate_limited' });
+      if (delay !== null) throw new RetryLaterError(`GitHub rate limit: ${(error as Error).message}`, delay);
+      throw error;
+    }
+  }
+
+  async #process(job: FailureJob): Promise<JobOutcome> {
+    const { report } = job;
+    const appOctokit = (await this.#deps.auth()) as GitHub;
+    const routed = await routeReport(appOctokit, report, this.#deps.clusters, { host: this.#deps.githubHost, cache: this.#installations });
+    if (!routed.ok) return { outcome: 'dropped', reason: 'no-repository', detail: routed.reason };
+    const { route } = routed;
+    const octokit = (await this.#deps.auth(route.installationId)) as GitHub;
+    // One job at a time per installation: limits are counted and writes made without racing.
+    return this.#locks.run(String(route.installationId), () => this.#processInRepository(job, octokit, { owner: route.owner, repo: route.repo }));
+  }
+
+  async #processInRepository(job: FailureJob, octokit: GitHub, repository: RepoRef): Promise<JobOutcome> {
+    const { report } = job;
+    const where = `${repository.owner}/${repository.repo}`;
+    const drop = (reason: DropReason, detail: string): JobOutcome => ({ outcome: 'dropped', reason, detail, repository: where });
+
+    const loaded = await loadRepoConfig(octokit, repository.owner, repository.repo);
+    if (loaded.status === 'missing') return drop('not-opted-in', 'the repository has no .github/kubecure.yml');
+    if (loaded.status === 'invalid') {
+      const threads = await listThreads(octokit, repository);
+      await reportInvalidConfig(liveWriter(octokit, repository, this.#deps.metrics), repository, threads, loaded.problems);
+      return drop('invalid-config', loaded.problems.map((problem) => `${problem.path}: ${problem.message}`).join('; '));
+    }
+    const { config } = loaded;
+    if (!config.clusters.includes(report.cluster)) return drop('cluster-not-listed', `cluster ${report.cluster} is not in clusters: of .github/kubecure.yml`);
+    if (isProtected(config, report.workload.namespace, report.workload.name)) {
+      return drop('protected', `${report.workload.namespace}/${report.workload.name} is protected by .github/kubecure.yml`);
+    }
+
+    const writer = config.dryRun ? dryRunWriter(this.#deps.logger, repository) : liveWriter(octokit, repository, this.#deps.metrics);
+    const fingerprint = fingerprintOf(report);
+    const threads = await listThreads(octokit, repository);
+
+    const open = openThreadFor(threads, fingerprint);
+    if (open) {
+      await writer.updateSticky(open, RECURRENCE_TOPIC, (previous) => renderRecurrence(previous, open, report, job.deliveryId));
+      return { outcome: 'recurrence', repository: where, number: open.number };
+    }
+    const now = this.#now();
+    const cooling = cooldownHolder(threads, report, config, now);
+    if (cooling) return drop('cooldown', `#${cooling.number} was opened for this workload less than ${config.cooldownMinutes} minutes ago`);
+
+    const view = await this.#openView(octokit, repository);
+    const closed = closedUnmergedPullRequestFor(threads, fingerprint);
+    if (closed && !manifestChangedSince(closed, view)) {
+      return drop('suppressed-closed', `#${closed.number} was closed without merging and the manifest has not changed since`);
+    }
+
+    const remediation = await this.#deps.remediate(report, view, {
+      threshold: config.threshold,
+      policy: {
+        allowedFixKinds: config.fixes.allowed,
+        maxMemory: config.fixes.maxMemory,
+        maxCpu: config.fixes.maxCpu,
+        maxIncreaseFactor: config.fixes.maxIncreaseFactor,
+      },
+      model: this.#deps.model ?? null,
+      paths: config.paths.length > 0 ? config.paths : undefined,
+      index: await this.#index(view, config),
+      logger: this.#deps.logger,
+    });
+    return this.#write(job, remediation, { repository, view, threads, config, writer, now });
+  }
+
+  async #write(
+    job: FailureJob,
+    remediation: Remediation,
+    context: { repository: RepoRef; view: GitHubRepoView; threads: Thread[]; config: RepoConfig; writer: ThreadWriter; now: Date },
+  ): Promise<JobOutcome> {
+    const { repository, view, threads, config, writer, now } = context;
+    const where = `${repository.owner}/${repository.repo}`;
+    const target = remediation.outcome.target?.file;
+    const labels = [LABEL, categoryLabel(remediation.outcome.category), ...config.labels];
+    const renderOptions = {
+      dryRun: writer.dryRun,
+      manifestSha: target ? (view.blobSha(target) ?? undefined) : undefined,
+      createdAt: now.toISOString(),
+    };
+
+    let heldBack: string | null = null;
+    if (remediation.outcome.decision === 'pull_request' && remediation.outcome.changes.length > 0) {
+      const allowance = pullRequestAllowance(threads, config, now);
+      if (allowance.allowed) {
+        const rendered = renderThread(remediation, renderOptions);
+        const pull = await writer.openPullRequest({
+          repository,
+          base: view.head,
+          branch: branchFor(job.report),
+          changes: remediation.outcome.changes,
+          commitMessage: messages.commitMessage(rendered.title, remediation.fingerprint),
+          title: rendered.title,
+          body: rendered.body,
+          draft: config.draft,
+          labels,
+          reviewers: config.reviewers,
+          teamReviewers: config.teamReviewers,
+        });
+        return { outcome: 'pull_request', repository: where, number: pull?.number ?? null, dryRun: writer.dryRun };
+      }
+      if (allowance.retryInMs !== undefined) throw new RetryLaterError(allowance.reason, allowance.retryInMs);
+      heldBack = allowance.reason;
+    }
+
+    const rendered = renderThread(remediation, {
+      ...renderOptions,
+      kind: 'issue',
+      extraReasons: heldBack ? [messages.limitedToIssue(heldBack)] : [],
+    });
+    const issue = await writer.openIssue({ repository, title: rendered.title, body: rendered.body, labels });
+    return { outcome: 'issue', repository: where, number: issue?.number ?? null, dryRun: writer.dryRun };
+  }
+
+  async #index(view: GitHubRepoView, config: RepoConfig): Promise<RepoIndex> {
+    const key = `${view.id}|${config.paths.join(',')}`;
+    let index = this.#indexes.get(key);
+    if (!index) {
+      index = indexRepository(view, { paths: config.paths.length > 0 ? config.paths : undefined, logger: this.#deps.logger });
+      index.catch(() => this.#indexes.delete(key));
+      this.#indexes.set(key, index);
+      if (this.#indexes.size > INDEX_CACHE_SIZE) this.#indexes.delete(this.#indexes.keys().next().value!);
+    }
+    return index;
+  }
+
+  async #openView(octokit: GitHub, repository: RepoRef): Promise<GitHubRepoView> {
+    const key = `${repository.owner}/${repository.repo}`.toLowerCase();
+    try {
+      const view = await GitHubRepoView.open(octokit, repository, this.#defaultBranches.get(key));
+      this.#defaultBranches.set(key, view.head.branch);
+      return view;
+    } catch (error) {
+      // A renamed default branch: ask again on the retry.
+      this.#defaultBranches.delete(key);
+      throw error;
+    }
+  }
+
+  #now(): Date {
+    return this.#deps.now?.() ?? new Date();
+  }
+}
+
+/**
+ * A pull request closed without merging stays closed until the manifest it targeted changes;
+ * without a recorded blob SHA KubeCure cannot tell, and stays quiet.
+ */
+function manifestChangedSince(closed: Thread, view: GitHubRepoView): boolean {
+  const file = closed.marker?.targetFile;
+  const recorded = closed.marker?.manifestSha;
+  if (!file || !recorded) return false;
+  return view.blobSha(file) !== recorded;
+}

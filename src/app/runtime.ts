@@ -1,0 +1,100 @@
+/**
+ * Builds the App's moving parts from the environment: cluster secrets, the queue, the replay
+ * store, metrics, the report processor and the HTTP handlers. `src/index.ts` only plugs them in.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Probot } from 'probot';
+import { Redis } from 'ioredis';
+import type { Logger } from '../logger.js';
+import { remediate } from '../remediate.js';
+import { createModelFromEnv } from '../diagnose/llm/providers.js';
+import { clustersFromEnv, type ClusterRegistry } from '../server/clusters.js';
+import { MemoryReplayStore, RedisReplayStore, type ReplayStore } from '../server/replay.js';
+import { AppMetrics } from '../server/metrics.js';
+import { createIntakeHandler } from '../server/intake.js';
+import { createHealthHandler } from '../server/health.js';
+import { createJobQueue } from '../queue/index.js';
+import type { JobQueue } from '../queue/types.js';
+import { ReportProcessor, type ReportProcessorDeps } from './process-report.js';
+import { createJobHandler, type RecoveryHandler } from './jobs.js';
+
+export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+
+export interface RuntimeOptions {
+  app: Probot;
+  env?: NodeJS.ProcessEnv;
+  /** Overrides for tests and embedders. */
+  queue?: JobQueue;
+  clusters?: ClusterRegistry;
+  replay?: ReplayStore;
+  metrics?: AppMetrics;
+  remediate?: ReportProcessorDeps['remediate'];
+  onRecovery?: RecoveryHandler;
+}
+
+export interface Runtime {
+  queue: JobQueue;
+  metrics: AppMetrics;
+  processor: ReportProcessor;
+  handlers: HttpHandler[];
+  start(): Promise<void>;
+  close(): Promise<void>;
+  /** Closes the queue (letting running jobs finish) and exits on SIGTERM/SIGINT. */
+  closeOnShutdown(): void;
+}
+
+function positiveNumber(value: string | undefined): number | undefined {
+  const number = Number(value);
+  return value && Number.isFinite(number) && number > 0 ? number : undefined;
+}
+
+export function createRuntime(options: RuntimeOptions): Runtime {
+  const env = options.env ?? process.env;
+  const logger = options.app.log as unknown as Logger;
+  const clusters = options.clusters ?? clustersFromEnv(env);
+  const metrics = options.metrics ?? new AppMetrics({ defaultMetrics: true });
+  const queue = options.queue ?? createJobQueue(env, logger);
+  const redis = !options.replay && env.REDIS_URL ? new Redis(env.REDIS_URL, { lazyConnect: false }) : null;
+  const replay = options.replay ?? (redis ? new RedisReplayStore(redis, `${env.KUBECURE_QUEUE_PREFIX ?? 'kubecure'}:delivery:`) : new MemoryReplayStore());
+  if (clusters.size === 0) logger.warn('No clusters configured (KUBECURE_CLUSTERS or KUBECURE_CLUSTERS_FILE): every report will be rejected');
+
+  const processor = new ReportProcessor({
+    auth: options.app.auth.bind(options.app),
+    clusters,
+    metrics,
+    logger,
+    remediate: options.remediate ?? remediate,
+    model: createModelFromEnv(env, logger),
+    githubHost: env.GHE_HOST,
+  });
+  const handlers: HttpHandler[] = [
+    createIntakeHandler({
+      clusters,
+      queue,
+      replay,
+      metrics,
+      logger,
+      maxBodyBytes: positiveNumber(env.KUBECURE_MAX_REPORT_BYTES),
+    }),
+    createHealthHandler({ queue, metrics }),
+  ];
+  return {
+    queue,
+    metrics,
+    processor,
+    handlers,
+    start: () => queue.start(createJobHandler(processor, logger, options.onRecovery)),
+    async close() {
+      await queue.close();
+      redis?.disconnect();
+    },
+    closeOnShutdown() {
+      const shutdown = (signal: NodeJS.Signals) => {
+        logger.info({ signal }, 'Shutting down: finishing running jobs');
+        this.close().finally(() => process.exit(0));
+      };
+      process.once('SIGTERM', shutdown);
+      process.once('SIGINT', shutdown);
+    },
+  };
+}

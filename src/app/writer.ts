@@ -1,0 +1,72 @@
+/**
+ * Every change KubeCure makes to a repository goes through a `ThreadWriter`. Dry-run is decided
+ * here, in one place: the dry-run writer logs what it would do and touches nothing.
+ */
+import type { Logger } from '../logger.js';
+import type { AppMetrics } from '../server/metrics.js';
+import type { GitHub, RepoRef } from '../github/octokit.js';
+import type { Thread } from '../github/threads.js';
+import { writeFixPullRequest, type FixPullRequest } from '../github/pull-request.js';
+import { openIssue, updateIssue, type IssueInput } from '../github/issue.js';
+import { upsertStickyComment } from '../github/sticky.js';
+
+export interface WrittenThread {
+  number: number;
+  url: string;
+}
+
+export interface ThreadWriter {
+  readonly dryRun: boolean;
+  updateSticky(thread: Thread, topic: string, render: (previous: string | null) => string): Promise<void>;
+  openPullRequest(input: FixPullRequest): Promise<WrittenThread | null>;
+  openIssue(input: IssueInput): Promise<WrittenThread | null>;
+  /** Opens the issue, or quietly refreshes the body of the one already open. */
+  ensureIssue(existing: Thread | null, input: IssueInput): Promise<WrittenThread | null>;
+}
+
+export function liveWriter(octokit: GitHub, repository: RepoRef, metrics: AppMetrics): ThreadWriter {
+  return {
+    dryRun: false,
+    async updateSticky(thread, topic, render) {
+      await upsertStickyComment(octokit, repository, thread.number, topic, render);
+      metrics[thread.kind === 'pull_request' ? 'pullRequests' : 'issues'].inc({ action: 'commented' });
+    },
+    async openPullRequest(input) {
+      const pull = await writeFixPullRequest(octokit, input);
+      metrics.pullRequests.inc({ action: pull.created ? 'opened' : 'updated' });
+      return { number: pull.number, url: pull.url };
+    },
+    async openIssue(input) {
+      const issue = await openIssue(octokit, input);
+      metrics.issues.inc({ action: 'opened' });
+      return issue;
+    },
+    async ensureIssue(existing, input) {
+      if (!existing) return this.openIssue(input);
+      if (existing.body.trim() !== input.body.trim()) await updateIssue(octokit, repository, existing.number, { body: input.body });
+      return { number: existing.number, url: existing.url };
+    },
+  };
+}
+
+export function dryRunWriter(logger: Logger, repository: RepoRef): ThreadWriter {
+  const where = `${repository.owner}/${repository.repo}`;
+  return {
+    dryRun: true,
+    async updateSticky(thread, topic, render) {
+      logger.info({ repository: where, thread: thread.number, topic, body: render(null) }, 'Dry run: would update the sticky comment');
+    },
+    async openPullRequest(input) {
+      logger.info({ repository: where, branch: input.branch, title: input.title, files: input.changes.map((change) => change.file), body: input.body }, 'Dry run: would open a pull request');
+      return null;
+    },
+    async openIssue(input) {
+      logger.info({ repository: where, title: input.title, body: input.body }, 'Dry run: would open an issue');
+      return null;
+    },
+    async ensureIssue(existing, input) {
+      logger.info({ repository: where, existing: existing?.number ?? null, title: input.title }, 'Dry run: would open or refresh an issue');
+      return null;
+    },
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * Finding KubeCure's own threads. Dedup is decided from GitHub's current state, not from memory:
+ * one listing of the `kubecure`-labelled issues and pull requests (newest first) tells which
+ * thread is open for a fingerprint, which pull request was closed unmerged, and how many were
+ * opened recently (for limits and cooldowns).
+ */
+import { decodeMarker, findFingerprint, type MarkerPayload } from './marker.js';
+import { LABEL } from './messages.js';
+import type { GitHub, RepoRef } from './octokit.js';
+
+export interface Thread {
+  number: number;
+  kind: 'pull_request' | 'issue';
+  state: 'open' | 'closed';
+  merged: boolean;
+  title: string;
+  body: string;
+  url: string;
+  createdAt: string;
+  fingerprint: string | null;
+  /** Null when the body carries no readable marker (an edited body, an older version). */
+  marker: MarkerPayload | null;
+}
+
+/** How many recent threads one listing reads; older ones matter neither for limits nor for dedup in practice. */
+const PAGE_SIZE = 100;
+
+export async function listThreads(octokit: GitHub, repository: RepoRef): Promise<Thread[]> {
+  const { data } = await octokit.rest.issues.listForRepo({
+    ...repository,
+    labels: LABEL,
+    state: 'all',
+    sort: 'created',
+    direction: 'desc',
+    per_page: PAGE_SIZE,
+  });
+  return data.map((item) => ({
+    number: item.number,
+    kind: item.pull_request ? 'pull_request' : 'issue',
+    state: item.state === 'open' ? 'open' : 'closed',
+    merged: Boolean(item.pull_request?.merged_at),
+    title: item.title,
+    body: item.body ?? '',
+    url: item.html_url,
+    createdAt: item.created_at,
+    fingerprint: findFingerprint(item.body),
+    marker: decodeMarker(item.body),
+  }));
+}
+
+export function openThreadFor(threads: Thread[], fingerprint: string): Thread | null {
+  return threads.find((thread) => thread.state === 'open' && thread.fingerprint === fingerprint) ?? null;
+}
+
+/** The newest pull request for this fingerprint that was closed without merging. */
+export function closedUnmergedPullRequestFor(threads: Thread[], fingerprint: string): Thread | null {
+  return (
+    threads.find((thread) => thread.kind === 'pull_request' && thread.fingerprint === fingerprint && thread.state === 'closed' && !thread.merged) ?? null
+  );
+}
+
+/** The open pull request or issue KubeCure opened for a fingerprint, or null. */
+export async function findOpenThread(octokit: GitHub, repository: RepoRef, fingerprint: string): Promise<Thread | null> {
+  return openThreadFor(await listThreads(octokit, repository), fingerprint);
+}

@@ -1,0 +1,47 @@
+/** The App's Prometheus metrics, in their own registry so tests and embedders do not collide. */
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export class AppMetrics {
+  readonly registry = new Registry();
+  readonly reportsReceived = new Counter({
+    name: 'kubecure_reports_received_total',
+    help: 'Reports accepted by the intake, by kind.',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+  readonly reportsRejected = new Counter({
+    name: 'kubecure_reports_rejected_total',
+    help: 'Reports rejected by the intake, by reason.',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly jobs = new Counter({
+    name: 'kubecure_jobs_total',
+    help: 'Report jobs finished, by outcome (pull_request, issue, recurrence, dropped reasons, error).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly pullRequests = new Counter({
+    name: 'kubecure_pull_requests_total',
+    help: 'Pull requests opened or updated.',
+    labelNames: ['action'] as const,
+    registers: [this.registry],
+  });
+  readonly issues = new Counter({
+    name: 'kubecure_issues_total',
+    help: 'Issues opened or updated.',
+    labelNames: ['action'] as const,
+    registers: [this.registry],
+  });
+  readonly jobDuration = new Histogram({
+    name: 'kubecure_job_duration_seconds',
+    help: 'Time from job start to its outcome.',
+    labelNames: ['outcome'] as const,
+    buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+    registers: [this.registry],
+  });
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'kubecure_' });
+  }
+}
