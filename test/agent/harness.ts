@@ -1,0 +1,156 @@
+/**
+ * Runs the real agent (`createAgent`) against the fake API server, delivering to a local sink
+ * that checks every request's signature and parses every report with the shared schema.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAgent, type Agent } from '../../agent/agent.js';
+import type { AgentConfig } from '../../agent/config.js';
+import { createJsonLogger } from '../../agent/log.js';
+import { parseAnyReport, type FailureReport, type RecoveryReport } from '../../src/report/schema.js';
+import { SIGNATURE_HEADERS, verifySignature } from '../../src/report/signature.js';
+import { FakeKubeApi } from '../support/fake-kube-api.js';
+
+export const CLUSTER = 'test-cluster';
+export const SECRET = 'sink-secret-0123456789';
+
+export interface ReceivedRequest {
+  status: number;
+  signatureOk: boolean;
+  cluster: string | undefined;
+  kind: string | undefined;
+  body: string;
+}
+
+/** A stand-in for the App's intake: verifies, parses, records; answers from a scripted list. */
+export class ReportSink {
+  readonly failures: FailureReport[] = [];
+  /** `performance.now()` when each failure report arrived (latency benchmark). */
+  readonly failureArrivals: number[] = [];
+  readonly recoveries: RecoveryReport[] = [];
+  readonly requests: ReceivedRequest[] = [];
+  readonly invalid: string[] = [];
+  /** Statuses to answer with, in order; 202 once exhausted. */
+  script: number[] = [];
+  private server: Server | undefined;
+  url = '';
+
+  async start(): Promise<string> {
+    this.server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        const header = (name: string) => request.headers[name] as string | undefined;
+        const check = verifySignature({
+          secret: SECRET,
+          body,
+          timestamp: header(SIGNATURE_HEADERS.timestamp),
+          deliveryId: header(SIGNATURE_HEADERS.delivery),
+          signature: header(SIGNATURE_HEADERS.signature),
+        });
+        const status = this.script.shift() ?? (check.ok && request.url === '/kubecure/v1/reports' ? 202 : 401);
+        let kind: string | undefined;
+        if (status === 202) {
+          const parsed = parseAnyReport(JSON.parse(body));
+          if (!parsed.ok) this.invalid.push(JSON.stringify(parsed.errors));
+          else if (parsed.value.kind === 'FailureReport') {
+            this.failures.push(parsed.value);
+            this.failureArrivals.push(performance.now());
+          }
+          else this.recoveries.push(parsed.value);
+          kind = parsed.ok ? parsed.value.kind : undefined;
+        }
+        this.requests.push({ status, signatureOk: check.ok, cluster: header(SIGNATURE_HEADERS.cluster), kind, body });
+        response.writeHead(status).end();
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
+
+export async function waitFor<T>(
+  probe: () => T | undefined | false | null | Promise<T | undefined | false | null>,
+  timeoutMs = 5000,
+  what = 'condition',
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export function testConfig(api: FakeKubeApi, sink: ReportSink, overrides: Partial<AgentConfig> = {}): AgentConfig {
+  return {
+    cluster: CLUSTER,
+    appUrl: sink.url,
+    clusterSecret: SECRET,
+    namespaces: [],
+    debounceWindowMs: 60_000,
+    settleMs: 300,
+    logBytes: 4096,
+    logTailLines: 50,
+    collectConcurrency: 4,
+    outboxMax: 100,
+    outboxFile: undefined,
+    port: 0,
+    watchStallMs: 60_000,
+    watchTimeoutSeconds: 300,
+    listPageSize: 500,
+    resyncMs: 3_600_000,
+    ownerCacheMs: 60_000,
+    eventMaxAgeMs: 600_000,
+    kubeApiUrl: api.url,
+    kubeToken: api.token,
+    logLevel: 'error',
+    ...overrides,
+  };
+}
+
+export interface Harness {
+  api: FakeKubeApi;
+  sink: ReportSink;
+  agent: Agent;
+  logs: string[];
+  stop(): Promise<void>;
+}
+
+/** Starts the fake API, the sink and an agent; `seed` runs before the agent's first list. */
+export async function startHarness(
+  options: { config?: Partial<AgentConfig>; seed?: (api: FakeKubeApi) => void; start?: boolean } = {},
+): Promise<Harness> {
+  const api = new FakeKubeApi();
+  const sink = new ReportSink();
+  await Promise.all([api.start(), sink.start()]);
+  options.seed?.(api);
+  const logs: string[] = [];
+  const agent = createAgent(testConfig(api, sink, options.config), {
+    logger: createJsonLogger('debug', (line) => logs.push(line)),
+    backoffInitialMs: 50,
+    recoveryCheckMs: 50,
+  });
+  if (options.start !== false) {
+    agent.start();
+    await waitFor(() => agent.isReady(), 5000, 'agent ready');
+  }
+  return {
+    api,
+    sink,
+    agent,
+    logs,
+    async stop() {
+      await agent.stop();
+      await Promise.all([api.stop(), sink.stop()]);
+    },
+  };
+}
