@@ -35,6 +35,9 @@ import { cooldownHolder, pullRequestAllowance } from './limits.js';
 import { RECURRENCE_TOPIC, renderRecurrence } from './recurrence.js';
 import { reportInvalidConfig } from './config-issue.js';
 import { dryRunWriter, liveWriter, type ThreadWriter } from './writer.js';
+import type { Correlator, Dependent } from '../correlate/correlator.js';
+import { renderBlastRadius } from '../correlate/render.js';
+import { recordDependent } from './cascade.js';
 
 export interface FailureJob {
   report: FailureReport;
@@ -44,6 +47,7 @@ export interface FailureJob {
 export type JobOutcome =
   | { outcome: 'pull_request' | 'issue'; repository: string; number: number | null; dryRun: boolean }
   | { outcome: 'recurrence'; repository: string; number: number }
+  | { outcome: 'dependent'; repository: string; rootFingerprint: string; rootThread: number | null }
   | { outcome: 'dropped'; reason: DropReason; detail: string; repository?: string };
 
 export type DropReason =
@@ -63,6 +67,8 @@ export interface ReportProcessorDeps {
   logger: Logger;
   remediate: typeof remediateFn;
   model?: DiagnosisModel | null;
+  /** Groups reports of one cluster to find the root cause of cascades; absent: every report stands alone. */
+  correlator?: Correlator | null;
   /** GitHub Enterprise host for recognising repository URLs; github.com by default. */
   githubHost?: string;
   now?: () => Date;
@@ -137,7 +143,15 @@ export class ReportProcessor {
 
     const writer = config.dryRun ? dryRunWriter(this.#deps.logger, repository) : liveWriter(octokit, repository, this.#deps.metrics);
     const fingerprint = fingerprintOf(report);
+    const verdict = this.#deps.correlator ? await this.#deps.correlator.observe(report) : { action: 'act' as const, dependents: [] };
+    // A report that only says "cannot reach X" waits for X's own report, without using up an attempt.
+    if (verdict.action === 'wait') throw new RetryLaterError(verdict.reason, verdict.retryInMs);
     const threads = await listThreads(octokit, repository);
+    if (verdict.action === 'dependent') {
+      const dependents = (await this.#deps.correlator?.dependentsOf(verdict.rootFingerprint)) ?? [];
+      const recorded = await recordDependent({ report, fingerprint, verdict, dependents, threads, writer });
+      return { outcome: 'dependent', repository: where, rootFingerprint: verdict.rootFingerprint, rootThread: recorded.rootThread };
+    }
 
     const open = openThreadFor(threads, fingerprint);
     if (open) {
@@ -167,15 +181,15 @@ export class ReportProcessor {
       index: await this.#index(view, config),
       logger: this.#deps.logger,
     });
-    return this.#write(job, remediation, { repository, view, threads, config, writer, now });
+    return this.#write(job, remediation, { repository, view, threads, config, writer, now, dependents: verdict.dependents });
   }
 
   async #write(
     job: FailureJob,
     remediation: Remediation,
-    context: { repository: RepoRef; view: GitHubRepoView; threads: Thread[]; config: RepoConfig; writer: ThreadWriter; now: Date },
+    context: { repository: RepoRef; view: GitHubRepoView; threads: Thread[]; config: RepoConfig; writer: ThreadWriter; now: Date; dependents: Dependent[] },
   ): Promise<JobOutcome> {
-    const { repository, view, threads, config, writer, now } = context;
+    const { repository, view, threads, config, writer, now, dependents } = context;
     const where = `${repository.owner}/${repository.repo}`;
     const target = remediation.outcome.target?.file;
     const labels = [LABEL, categoryLabel(remediation.outcome.category), ...config.labels];
@@ -183,6 +197,7 @@ export class ReportProcessor {
       dryRun: writer.dryRun,
       manifestSha: target ? (view.blobSha(target) ?? undefined) : undefined,
       createdAt: now.toISOString(),
+      blastRadius: renderBlastRadius({ root: job.report, dependents }),
     };
 
     let heldBack: string | null = null;

@@ -17,6 +17,8 @@ import { createJobQueue } from '../queue/index.js';
 import type { JobQueue } from '../queue/types.js';
 import { ReportProcessor, type ReportProcessorDeps } from './process-report.js';
 import { createJobHandler, type RecoveryHandler } from './jobs.js';
+import { correlatorFromEnv } from './correlation.js';
+import type { Correlator } from '../correlate/correlator.js';
 
 export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
@@ -30,6 +32,8 @@ export interface RuntimeOptions {
   metrics?: AppMetrics;
   remediate?: ReportProcessorDeps['remediate'];
   onRecovery?: RecoveryHandler;
+  /** The cascade correlator; null turns correlation off. Default: from the environment. */
+  correlator?: Correlator | null;
 }
 
 export interface Runtime {
@@ -54,8 +58,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const clusters = options.clusters ?? clustersFromEnv(env);
   const metrics = options.metrics ?? new AppMetrics({ defaultMetrics: true });
   const queue = options.queue ?? createJobQueue(env, logger);
-  const redis = !options.replay && env.REDIS_URL ? new Redis(env.REDIS_URL, { lazyConnect: false }) : null;
-  const replay = options.replay ?? (redis ? new RedisReplayStore(redis, `${env.KUBECURE_QUEUE_PREFIX ?? 'kubecure'}:delivery:`) : new MemoryReplayStore());
+  // Connects on first use: only the stores that are not overridden talk to it.
+  const redis = env.REDIS_URL ? new Redis(env.REDIS_URL, { lazyConnect: true }) : null;
+  const prefix = env.KUBECURE_QUEUE_PREFIX ?? 'kubecure';
+  const replay = options.replay ?? (redis ? new RedisReplayStore(redis, `${prefix}:delivery:`) : new MemoryReplayStore());
+  const correlator = options.correlator !== undefined ? options.correlator : correlatorFromEnv(env, redis, prefix);
   if (clusters.size === 0) logger.warn('No clusters configured (KUBECURE_CLUSTERS or KUBECURE_CLUSTERS_FILE): every report will be rejected');
 
   const processor = new ReportProcessor({
@@ -65,6 +72,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     logger,
     remediate: options.remediate ?? remediate,
     model: createModelFromEnv(env, logger),
+    correlator,
     githubHost: env.GHE_HOST,
   });
   const handlers: HttpHandler[] = [

@@ -110,6 +110,11 @@ export class Correlator {
     return this.rootVerdict(own, null, firstArrival(own), now);
   }
 
+  /** Every dependent remembered for a root cause (its blast radius so far). */
+  async dependentsOf(rootFingerprint: string): Promise<GroupMember[]> {
+    return this.store.dependentsOf(rootFingerprint);
+  }
+
   /** Which of a root's dependents recovered with it, given the fingerprints that recovered. */
   async recoveredWithRoot(rootFingerprint: string, recoveredFingerprints: Iterable<string>): Promise<RecoveryWithRoot> {
     const recoveredSet = new Set(recoveredFingerprints);

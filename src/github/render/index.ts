@@ -33,6 +33,8 @@ export interface RenderOptions {
   /** Blob SHA of the target manifest, recorded in the marker for closed-PR suppression. */
   manifestSha?: string;
   createdAt?: string;
+  /** The "Blast radius" section of a root cause: the workloads failing because of it. */
+  blastRadius?: string;
 }
 
 export interface RenderedThread {
@@ -65,6 +67,7 @@ export function renderThread(remediation: Remediation, options: RenderOptions = 
     summary: renderSummary(remediation, options.dryRun ?? false),
     failure: renderFailureTable(remediation, seen),
     rootCause: renderRootCause(remediation),
+    blastRadius: options.blastRadius ?? '',
     evidence: renderEvidence(remediation),
     decide: kind === 'issue' ? renderDecision(withReasons) : '',
     change: renderChange(remediation, kind),
