@@ -5,11 +5,15 @@
 import type { ApplicationFunctionOptions, Probot } from 'probot';
 import { createRuntime } from './app/runtime.js';
 import { onPullRequestClosed } from './app/on-pull-request-closed.js';
+import { COMMAND_EVENTS, createReviewLoop } from './commands/review-loop.js';
 
 export default async (app: Probot, { addHandler }: ApplicationFunctionOptions): Promise<void> => {
-  const runtime = createRuntime({ app });
+  const reviewLoop = createReviewLoop({ app });
+  const runtime = createRuntime({ app, onRecovery: reviewLoop.onRecovery });
   for (const handler of runtime.handlers) addHandler(handler);
   app.on('pull_request.closed', onPullRequestClosed);
+  app.on('pull_request.closed', reviewLoop.onMerged);
+  app.on(COMMAND_EVENTS, reviewLoop.onCommand);
   await runtime.start();
   runtime.closeOnShutdown();
 };

@@ -35,6 +35,8 @@ import { cooldownHolder, pullRequestAllowance } from './limits.js';
 import { RECURRENCE_TOPIC, renderRecurrence } from './recurrence.js';
 import { reportInvalidConfig } from './config-issue.js';
 import { dryRunWriter, liveWriter, type ThreadWriter } from './writer.js';
+import { checkFailureAfterMerge } from '../verify/after-merge.js';
+import { ignoringThreadFor } from '../verify/ignore-list.js';
 import type { Correlator, Dependent } from '../correlate/correlator.js';
 import { renderBlastRadius } from '../correlate/render.js';
 import { recordDependent } from './cascade.js';
@@ -47,6 +49,7 @@ export interface FailureJob {
 export type JobOutcome =
   | { outcome: 'pull_request' | 'issue'; repository: string; number: number | null; dryRun: boolean }
   | { outcome: 'recurrence'; repository: string; number: number }
+  | { outcome: 'fix_failed'; repository: string; pull: number; followUp: number | null }
   | { outcome: 'dependent'; repository: string; rootFingerprint: string; rootThread: number | null }
   | { outcome: 'dropped'; reason: DropReason; detail: string; repository?: string };
 
@@ -57,7 +60,9 @@ export type DropReason =
   | 'cluster-not-listed'
   | 'protected'
   | 'suppressed-closed'
-  | 'cooldown';
+  | 'cooldown'
+  | 'awaiting-rollout'
+  | 'ignored';
 
 export interface ReportProcessorDeps {
   /** Probot's authentication: `auth()` as the App, `auth(id)` as an installation. */
@@ -159,6 +164,10 @@ export class ReportProcessor {
       return { outcome: 'recurrence', repository: where, number: open.number };
     }
     const now = this.#now();
+    // A merged fix for this failure decides first: wait for its rollout, or record that it failed.
+    const afterMerge = await checkFailureAfterMerge({ octokit, repository, threads, report, fingerprint, config, dryRun: writer.dryRun, logger: this.#deps.logger, now });
+    if (afterMerge.action === 'fix-failed') return { outcome: 'fix_failed', repository: where, pull: afterMerge.pull, followUp: afterMerge.followUp };
+    if (afterMerge.action === 'awaiting-rollout') return drop('awaiting-rollout', `#${afterMerge.pull} was merged for this failure and its new spec has not rolled out yet`);
     const cooling = cooldownHolder(threads, report, config, now);
     if (cooling) return drop('cooldown', `#${cooling.number} was opened for this workload less than ${config.cooldownMinutes} minutes ago`);
 
@@ -167,6 +176,8 @@ export class ReportProcessor {
     if (closed && !manifestChangedSince(closed, view)) {
       return drop('suppressed-closed', `#${closed.number} was closed without merging and the manifest has not changed since`);
     }
+    const ignoring = ignoringThreadFor(threads, fingerprint, (file) => view.blobSha(file));
+    if (ignoring) return drop('ignored', `#${ignoring.number} was ignored by a reviewer and the manifest has not changed since`);
 
     const remediation = await this.#deps.remediate(report, view, {
       threshold: config.threshold,

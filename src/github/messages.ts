@@ -2,6 +2,7 @@
  * Every sentence KubeCure writes to GitHub, in one place so the wording stays consistent and
  * can be reviewed as a whole. Renderers and writers import from here; none writes prose inline.
  */
+import type { FailureReport, RecoveryReport } from '../report/schema.js';
 
 export const LABEL = 'kubecure';
 export const categoryLabel = (category: string): string => `kubecure:${category}`;
@@ -33,9 +34,11 @@ export const messages = {
   alternativesLabel: '**Alternatives:**',
   risksLabel: '**Risks:**',
   commandsSummary: 'Commands',
-  commandsIntro: 'Comment on this thread with one of these (write access needed for `retry`):',
+  commandsIntro: 'Comment on this thread with one of these, each at the start of its own line (write access needed for `retry` and `ignore`):',
   commandRetry: '`/kubecure retry [hint]`: diagnose again, optionally with a hint for the model, and update this pull request.',
   commandExplain: '`/kubecure explain`: reply with the full reasoning and the evidence behind it.',
+  commandIgnore: '`/kubecure ignore`: close this thread and stop reporting this failure until the manifest changes (`/kubecure unignore` undoes it).',
+  commandHelp: '`/kubecure help`: the list of commands.',
   closeToIgnore: 'Close this pull request without merging and KubeCure will not propose it again until the manifest changes.',
   truncated: '_(truncated to fit GitHub\'s size limit)_',
 
@@ -80,3 +83,118 @@ export const messages = {
 export function escapeCell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
+
+// The review loop: commands, verification of merged fixes. No line starts with a command, so
+// KubeCure never reads its own replies as commands.
+
+export const VERIFY_LABELS = {
+  awaiting: 'kubecure:awaiting-verification',
+  verified: 'kubecure:verified',
+  fixFailed: 'kubecure:fix-failed',
+  ignored: 'kubecure:ignored',
+} as const;
+
+const workloadName = (report: Pick<FailureReport, 'workload' | 'cluster'>) =>
+  `\`${report.workload.kind}/${report.workload.name}\` in namespace \`${report.workload.namespace}\` of cluster \`${report.cluster}\``;
+
+export const reviewMessages = {
+  help: [
+    'KubeCure understands these commands, each at the start of its own line:',
+    '',
+    '| Command | What it does | Who |',
+    '| --- | --- | --- |',
+    '| `/kubecure retry [hint]` | Diagnose again, passing the hint to the model (for example `use 1Gi` or `the tag is v2.3.1`), and update this thread. | write access |',
+    '| `/kubecure explain` | Reply with the full reasoning: what failed, the evidence, why the change fixes it, what else was considered, the risks. | anyone |',
+    '| `/kubecure ignore` | Close this thread and stop reporting this failure until the workload\'s manifest changes. | write access |',
+    '| `/kubecure unignore` | Report this failure again and reopen this thread. | write access |',
+    '| `/kubecure help` | This list. | anyone |',
+  ].join('\n'),
+  unknownCommand: (word: string) => `KubeCure does not know the command \`${word.replace(/`/g, '')}\`.`,
+
+  refusedPermission: (login: string, command: string) =>
+    `Sorry @${login}, \`${command}\` needs write, maintain or admin permission on this repository. Someone who has it can run it for you.`,
+  refusedLocked: 'This conversation is locked, so KubeCure does not act on commands here.',
+  refusedClosed: 'This thread is closed, so KubeCure only answers `unignore` and `help` here.',
+  refusedFork: 'This pull request comes from a fork: KubeCure does not act on commands there.',
+  refusedNoMarker: 'KubeCure cannot read the failure report hidden in this thread (was the description edited?), so it cannot do this.',
+  refusedNoConfig: 'This repository has no valid `.github/kubecure.yml`, so KubeCure does nothing here.',
+  commandFailed: (command: string) => `\`${command}\` failed on KubeCure's side; the error was logged. Try again in a few minutes.`,
+
+  retryUpdated: (title: string, commit: string, confidence: number, diagnosedBy: string, hint?: string) =>
+    [
+      `Diagnosed again${hint ? ` with the hint "${hint}"` : ''} and pushed ${commit.slice(0, 7)} to this branch: **${title}**.`,
+      `Confidence ${confidence}/100, diagnosed by \`${diagnosedBy}\`. The title and description are updated.`,
+    ].join('\n'),
+  retryUnchanged: (confidence: number, diagnosedBy: string) =>
+    `Diagnosed again: the change is the same as the one already on this branch (confidence ${confidence}/100, \`${diagnosedBy}\`). Nothing was pushed.`,
+  retryNotConfident: (reasons: string[]) =>
+    ['Diagnosed again, but the result is not confident and valid enough to push, so this thread is unchanged:', '', ...reasons.map((reason) => `- ${reason}`)].join('\n'),
+  retryForeignCommits: (authors: string[]) =>
+    [
+      `This branch has commits KubeCure did not write (by ${authors.map((author) => `@${author}`).join(', ')}), so it will not push over them.`,
+      'Merge or drop those commits, or apply the new diagnosis by hand; it is below.',
+    ].join(' '),
+  retryPromoted: (pullUrl: string, pullNumber: number) => `Diagnosed again: the result is confident and valid, so KubeCure opened #${pullNumber} with the change (${pullUrl}).`,
+  retryIssueUpdated: (confidence: number, diagnosedBy: string) =>
+    `Diagnosed again (confidence ${confidence}/100, \`${diagnosedBy}\`): still not a change KubeCure can propose safely. The description is updated with the new diagnosis.`,
+  retryDryRun: (what: string) => `Dry run: KubeCure would ${what}. Nothing was changed.`,
+  promotedFrom: (issueNumber: number) => `Opened from #${issueNumber} after a reviewer asked KubeCure to diagnose again. Resolves #${issueNumber}.`,
+
+  explainHeading: '### Why KubeCure proposes this',
+  explainWhatFailed: '**What failed.**',
+  explainEvidence: '**Evidence.**',
+  explainNoEvidence: 'The report carried no log lines or events that point at the cause.',
+  explainWhy: '**Why this change fixes it.**',
+  explainNoChange: 'KubeCure found no change it could make safely; a human has to decide.',
+  explainAlternatives: '**What else was considered.**',
+  explainNoAlternatives: 'No alternative was recorded.',
+  explainRisks: '**Risks.**',
+  explainNoRisks: 'None recorded beyond the usual: watch the workload after the rollout.',
+  explainInPlainWords: '**In plain words.**',
+  explainFooter: (diagnosedBy: string, confidence: number, ruleId?: string) =>
+    `Diagnosed by \`${diagnosedBy}\`${ruleId ? ` (rule \`${ruleId}\`)` : ''}, confidence ${confidence}/100.`,
+  explainRulesOnly: 'No model is configured (rules only): this explanation comes from the rule\'s own evidence and reasoning.',
+
+  ignored: (sha: string | null) =>
+    sha
+      ? `Ignored: KubeCure will not report this failure again until the workload's manifest changes (recorded at blob ${sha.slice(0, 7)}), or until someone comments \`/kubecure unignore\`.`
+      : 'Ignored: KubeCure will not report this failure again until someone comments `/kubecure unignore`.',
+  unignored: 'No longer ignored: KubeCure will report this failure again and reopened this thread.',
+  notIgnored: 'This thread is not ignored; nothing to undo.',
+
+  awaitingVerification: (report: FailureReport) =>
+    [
+      '### ⏳ Waiting for verification',
+      '',
+      `Merged. KubeCure will watch ${workloadName(report)}${report.failure.container ? `, container \`${report.failure.container}\`` : ''}:`,
+      '',
+      `- when the new spec has rolled out and every pod stays Ready without restarts, this pull request is marked \`${VERIFY_LABELS.verified}\`;`,
+      `- if **${report.failure.category}** happens again after the rollout, it is marked \`${VERIFY_LABELS.fixFailed}\` and a follow-up issue is opened.`,
+    ].join('\n'),
+  verified: (recovery: RecoveryReport) =>
+    [
+      '### ✅ Verified',
+      '',
+      `The fix holds on cluster \`${recovery.cluster}\`: ${recovery.pods.ready}/${recovery.pods.total} pods of \`${recovery.workload.kind}/${recovery.workload.name}\` ready since ${recovery.readySince}, ${recovery.restartsDuringSettle} restart${recovery.restartsDuringSettle === 1 ? '' : 's'} while settling, and the pod template changed since the failure (observed ${recovery.observedAt}).`,
+    ].join('\n'),
+  fixFailed: (report: FailureReport, followUpUrl: string | null) =>
+    [
+      '### ❌ The fix did not hold',
+      '',
+      `**${report.failure.category}** happened again on ${workloadName(report)} at ${report.observedAt}, after this change was merged and rolled out (pod \`${report.pod.name}\`, ${report.failure.restartCount} restarts${report.failure.exitCode === null ? '' : `, exit ${report.failure.exitCode}`}).`,
+      '',
+      followUpUrl ? `The follow-up is tracked in ${followUpUrl}. KubeCure will not open another automatic pull request for this failure during the cooldown.` : 'KubeCure will not open another automatic pull request for this failure during the cooldown.',
+    ].join('\n'),
+  followUpTitle: (report: FailureReport) => `${report.failure.category} of ${report.workload.name} in ${report.workload.namespace} came back after the fix`,
+  followUpBody: (report: FailureReport, history: { number: number; url: string; mergedAt: string | null }) =>
+    [
+      `The fix merged in #${history.number}${history.mergedAt ? ` on ${history.mergedAt}` : ''} did not hold: **${report.failure.category}** happened again on ${workloadName(report)} at ${report.observedAt}, after the new spec rolled out.`,
+      '',
+      '### History',
+      '',
+      `- ${history.url}: the merged fix, now labelled \`${VERIFY_LABELS.fixFailed}\`.`,
+      `- ${report.observedAt}: pod \`${report.pod.name}\`, reason \`${report.failure.reason}\`, ${report.failure.restartCount} restarts${report.failure.exitCode === null ? '' : `, exit ${report.failure.exitCode}`}.`,
+      '',
+      'A human has to look at this one: the first fix addressed a symptom, or the cause is elsewhere. New reports of this failure are counted on this issue.',
+    ].join('\n'),
+} as const;

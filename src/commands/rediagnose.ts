@@ -1,0 +1,52 @@
+/**
+ * Running the engine again for a thread: the failure report comes from the thread's hidden
+ * marker, the repository's current default branch is the source, `.github/kubecure.yml` the
+ * bounds. Shared by `retry` (with the reviewer's hint) and `explain`.
+ */
+import type { Remediation } from '../outcome.js';
+import type { DiagnosisModel } from '../diagnose/llm/model.js';
+import { decodeMarker, type MarkerPayload } from '../github/marker.js';
+import { GitHubRepoView } from '../github/repo-view.js';
+import { loadRepoConfig } from '../config/load.js';
+import { DEFAULT_REPO_CONFIG, type RepoConfig } from '../config/schema.js';
+import { reviewMessages } from '../github/messages.js';
+import type { CommandRun } from './types.js';
+
+export interface Rediagnosis {
+  remediation: Remediation;
+  marker: MarkerPayload;
+  config: RepoConfig;
+  view: GitHubRepoView;
+}
+
+export async function rediagnose(
+  run: CommandRun,
+  options: { hint?: string; model: DiagnosisModel | null; requireConfig: boolean },
+): Promise<Rediagnosis | { refusal: string }> {
+  const { octokit, event, deps } = run;
+  const marker = decodeMarker(event.thread.body);
+  if (!marker) return { refusal: reviewMessages.refusedNoMarker };
+  const loaded = await loadRepoConfig(octokit, event.repository.owner, event.repository.repo);
+  if (loaded.status !== 'ok' && options.requireConfig) return { refusal: reviewMessages.refusedNoConfig };
+  const config = loaded.status === 'ok' ? loaded.config : DEFAULT_REPO_CONFIG;
+  const view = await GitHubRepoView.open(octokit, event.repository);
+  const remediation = await deps.remediate(marker.report, view, {
+    threshold: config.threshold,
+    policy: {
+      allowedFixKinds: config.fixes.allowed,
+      maxMemory: config.fixes.maxMemory,
+      maxCpu: config.fixes.maxCpu,
+      maxIncreaseFactor: config.fixes.maxIncreaseFactor,
+    },
+    model: options.model,
+    hint: options.hint,
+    paths: config.paths.length > 0 ? config.paths : undefined,
+    logger: deps.logger,
+  });
+  return { remediation, marker, config, view };
+}
+
+/** A remediation the App would write as a pull request. */
+export function isConfident(remediation: Remediation): boolean {
+  return remediation.outcome.decision === 'pull_request' && remediation.outcome.changes.length > 0;
+}
