@@ -18,7 +18,9 @@ import type { Diagnosis, DiagnosisContext, FieldChange } from './diagnose/types.
 import { runRules } from './diagnose/rules/index.js';
 import type { DiagnosisModel } from './diagnose/llm/model.js';
 import { diagnoseWithModel, type ModelDiagnosis } from './diagnose/llm/diagnose.js';
+import { parse as parseYaml } from 'yaml';
 import { applyEditsToFiles } from './remedy/apply-edits.js';
+import { fieldChangesFromPatch } from './remedy/patch-changes.js';
 import { applyJsonPatchToText } from './remedy/json-patch.js';
 import { fileChange } from './remedy/diff.js';
 import { DEFAULT_POLICY, type PatchPolicy } from './remedy/policy.js';
@@ -83,7 +85,7 @@ export async function remediate(report: FailureReport, repo: RepoView, options: 
     const asked = await askModel(report, location, index, policy, options.model, options.hint);
     usage = asked.usage;
     if (asked.failure) notes.push(`The model was not used: ${asked.failure}. This diagnosis comes from the rules alone.`);
-    const modelProposal = await proposeFromModel(asked, location, index);
+    const modelProposal = await proposeFromModel(asked, location, index, report.failure.container);
     if (modelProposal && preferModel(modelProposal.diagnosis, proposal.diagnosis, options.hint)) {
       proposal = modelProposal;
       validation = await validateProposal(proposal, report, policy);
@@ -215,12 +217,18 @@ function validateModelPatch(ops: Operation[], source: SourceDocument, report: Fa
   return validateFiles([change], report, policy);
 }
 
-async function proposeFromModel(asked: ModelDiagnosis, location: SourceLocation | null, index: RepoIndex): Promise<Proposal | null> {
+async function proposeFromModel(
+  asked: ModelDiagnosis,
+  location: SourceLocation | null,
+  index: RepoIndex,
+  failingContainer: string | null,
+): Promise<Proposal | null> {
   if (asked.failure && !asked.patch) return null;
-  const diagnosis = asked.diagnosis;
-  if (!asked.patch || asked.patch.length === 0 || !location) return { diagnosis, files: [], problems: [] };
+  if (!asked.patch || asked.patch.length === 0 || !location) return { diagnosis: asked.diagnosis, files: [], problems: [] };
   const source = await sourceDocument(location, index);
-  if (!source) return { diagnosis, files: [], problems: [`${location.file} could not be read.`] };
+  if (!source) return { diagnosis: asked.diagnosis, files: [], problems: [`${location.file} could not be read.`] };
+  // The patch is what gets written; its field changes only describe it (titles, explain).
+  const diagnosis = { ...asked.diagnosis, changes: fieldChangesFromPatch(parseYaml(source.text), asked.patch, failingContainer) };
   try {
     const file = patchFile(asked.patch, source);
     const problems = asked.patchAccepted ? [] : ['The model’s last proposal did not pass validation; it is shown as a suggestion.'];
