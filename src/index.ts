@@ -8,8 +8,9 @@ import { onPullRequestClosed } from './app/on-pull-request-closed.js';
 import { COMMAND_EVENTS, createReviewLoop } from './commands/review-loop.js';
 
 export default async (app: Probot, { addHandler }: ApplicationFunctionOptions): Promise<void> => {
-  const reviewLoop = createReviewLoop({ app });
-  const runtime = createRuntime({ app, onRecovery: reviewLoop.onRecovery });
+  // The review loop verifies merged fixes from recovery reports, which arrive through the runtime's queue.
+  const runtime = createRuntime({ app, onRecovery: (report) => reviewLoop.onRecovery(report) });
+  const reviewLoop = createReviewLoop({ app, correlator: runtime.correlator });
   for (const handler of runtime.handlers) addHandler(handler);
   app.on('pull_request.closed', onPullRequestClosed);
   app.on('pull_request.closed', reviewLoop.onMerged);

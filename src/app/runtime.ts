@@ -38,6 +38,7 @@ export interface RuntimeOptions {
 
 export interface Runtime {
   queue: JobQueue;
+  correlator: Correlator | null;
   metrics: AppMetrics;
   processor: ReportProcessor;
   handlers: HttpHandler[];
@@ -88,6 +89,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   ];
   return {
     queue,
+    correlator,
     metrics,
     processor,
     handlers,

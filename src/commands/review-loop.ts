@@ -16,6 +16,7 @@ import { MemoryMergedFixStore, RedisMergedFixStore } from '../verify/merged-fixe
 import { createCommandHandler, type CommandDeps } from './handler.js';
 import { MemoryLedger, RedisLedger } from './ledger.js';
 import type { CommandEventName } from './event.js';
+import type { Correlator } from '../correlate/correlator.js';
 
 export const COMMAND_EVENTS: CommandEventName[] = ['issue_comment.created', 'pull_request_review.submitted', 'pull_request_review_comment.created'];
 
@@ -27,14 +28,20 @@ export interface ReviewLoop {
   close(): void;
 }
 
-export function createReviewLoop(options: { app: Probot; env?: NodeJS.ProcessEnv; remediate?: CommandDeps['remediate'] }): ReviewLoop {
+export function createReviewLoop(options: {
+  app: Probot;
+  env?: NodeJS.ProcessEnv;
+  remediate?: CommandDeps['remediate'];
+  /** The App's cascade correlator, so a verified root names the dependents that recovered with it. */
+  correlator?: Correlator | null;
+}): ReviewLoop {
   const env = options.env ?? process.env;
   const logger = options.app.log as unknown as Logger;
   const redis = env.REDIS_URL ? new Redis(env.REDIS_URL, { lazyConnect: false }) : null;
   const prefix = env.KUBECURE_QUEUE_PREFIX ?? 'kubecure';
   const ledger = redis ? new RedisLedger(redis, `${prefix}:command:`) : new MemoryLedger();
   const store = redis ? new RedisMergedFixStore(redis, `${prefix}:merged:`) : new MemoryMergedFixStore();
-  const verify = createRecoveryHandler({ auth: options.app.auth.bind(options.app), store, logger });
+  const verify = createRecoveryHandler({ auth: options.app.auth.bind(options.app), store, logger, correlator: options.correlator });
   return {
     onCommand: createCommandHandler({ remediate: options.remediate ?? remediate, model: createModelFromEnv(env, logger), ledger, logger }),
     onMerged: createMergedHandler({ store, logger }),

@@ -171,11 +171,13 @@ export const reviewMessages = {
       `- when the new spec has rolled out and every pod stays Ready without restarts, this pull request is marked \`${VERIFY_LABELS.verified}\`;`,
       `- if **${report.failure.category}** happens again after the rollout, it is marked \`${VERIFY_LABELS.fixFailed}\` and a follow-up issue is opened.`,
     ].join('\n'),
-  verified: (recovery: RecoveryReport) =>
+  verified: (recovery: RecoveryReport, cascade?: { recovered: string[]; stillFailing: string[] }) =>
     [
       '### ✅ Verified',
       '',
       `The fix holds on cluster \`${recovery.cluster}\`: ${recovery.pods.ready}/${recovery.pods.total} pods of \`${recovery.workload.kind}/${recovery.workload.name}\` ready since ${recovery.readySince}, ${recovery.restartsDuringSettle} restart${recovery.restartsDuringSettle === 1 ? '' : 's'} while settling, and the pod template changed since the failure (observed ${recovery.observedAt}).`,
+      ...(cascade && cascade.recovered.length > 0 ? ['', `Recovered with it: ${cascade.recovered.map((name) => `\`${name}\``).join(', ')}.`] : []),
+      ...(cascade && cascade.stillFailing.length > 0 ? ['', `Not yet reported recovered: ${cascade.stillFailing.map((name) => `\`${name}\``).join(', ')}.`] : []),
     ].join('\n'),
   fixFailed: (report: FailureReport, followUpUrl: string | null) =>
     [

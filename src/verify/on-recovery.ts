@@ -10,20 +10,29 @@ import type { GitHub } from '../github/octokit.js';
 import { reviewMessages, VERIFY_LABELS } from '../github/messages.js';
 import type { MergedFixStore } from './merged-fixes.js';
 import { labelNames, swapLabel } from './labels.js';
+import type { Correlator } from '../correlate/correlator.js';
+import { TtlCache } from '../app/ttl-cache.js';
 
 export interface RecoveryDeps {
   auth: Probot['auth'];
   store: MergedFixStore;
   logger: Logger;
+  /** When cascades are correlated: the verified root's comment says which dependents came back with it. */
+  correlator?: Correlator | null;
 }
+
+/** Dependents usually recover within minutes of their root; a day covers a slow rollout. */
+const RECENT_RECOVERY_MS = 24 * 60 * 60_000;
 
 export type VerificationResult = { fingerprint: string; pull: number | null; result: 'verified' | 'unknown-fix' | 'not-awaiting' | 'no-rollout' | 'before-merge' };
 
 export function createRecoveryHandler(deps: RecoveryDeps): (report: RecoveryReport) => Promise<VerificationResult[]> {
+  const recovered = new TtlCache<true>(RECENT_RECOVERY_MS, 10_000);
   return async (report) => {
+    for (const fingerprint of report.fingerprints) recovered.set(fingerprint, true);
     const results: VerificationResult[] = [];
     for (const fingerprint of report.fingerprints) {
-      const result = await verifyOne(deps, report, fingerprint);
+      const result = await verifyOne(deps, report, fingerprint, (candidate) => recovered.get(candidate) === true);
       deps.logger.info({ ...result, workload: report.workload, cluster: report.cluster }, `Recovery report: ${result.result}`);
       results.push(result);
     }
@@ -31,7 +40,23 @@ export function createRecoveryHandler(deps: RecoveryDeps): (report: RecoveryRepo
   };
 }
 
-async function verifyOne(deps: RecoveryDeps, report: RecoveryReport, fingerprint: string): Promise<VerificationResult> {
+/** Names of the root's dependents that recovered and that did not, or undefined when it had none. */
+async function cascadeOf(deps: RecoveryDeps, fingerprint: string, hasRecovered: (fingerprint: string) => boolean) {
+  const dependents = (await deps.correlator?.dependentsOf(fingerprint)) ?? [];
+  if (dependents.length === 0) return undefined;
+  const name = (member: (typeof dependents)[number]) => `${member.workload.kind}/${member.workload.name}`;
+  return {
+    recovered: dependents.filter((member) => hasRecovered(member.fingerprint)).map(name),
+    stillFailing: dependents.filter((member) => !hasRecovered(member.fingerprint)).map(name),
+  };
+}
+
+async function verifyOne(
+  deps: RecoveryDeps,
+  report: RecoveryReport,
+  fingerprint: string,
+  hasRecovered: (fingerprint: string) => boolean,
+): Promise<VerificationResult> {
   const fix = await deps.store.find(fingerprint);
   if (!fix) return { fingerprint, pull: null, result: 'unknown-fix' };
   const done = (result: VerificationResult['result']): VerificationResult => ({ fingerprint, pull: fix.number, result });
@@ -43,7 +68,7 @@ async function verifyOne(deps: RecoveryDeps, report: RecoveryReport, fingerprint
   if (!labelNames(pull.labels).includes(VERIFY_LABELS.awaiting)) return done('not-awaiting');
   if (pull.merged_at && Date.parse(report.readySince) < Date.parse(pull.merged_at)) return done('before-merge');
 
-  await octokit.rest.issues.createComment({ ...repository, issue_number: fix.number, body: reviewMessages.verified(report) });
+  await octokit.rest.issues.createComment({ ...repository, issue_number: fix.number, body: reviewMessages.verified(report, await cascadeOf(deps, fingerprint, hasRecovered)) });
   await swapLabel(octokit, repository, fix.number, VERIFY_LABELS.awaiting, VERIFY_LABELS.verified);
   await deps.store.forget(fingerprint);
   return done('verified');

@@ -11,6 +11,7 @@ import { createMergedHandler } from '../../src/verify/on-merged.js';
 import { createRecoveryHandler } from '../../src/verify/on-recovery.js';
 import { checkFailureAfterMerge, rolledOut } from '../../src/verify/after-merge.js';
 import { MemoryMergedFixStore } from '../../src/verify/merged-fixes.js';
+import { Correlator, MemoryWindowStore } from '../../src/correlate/correlator.js';
 import { GitHubMock, INSTALLATION, OWNER, REPO, oomReport, testProbot } from '../app/github-mock.js';
 import { eventFixture, token } from '../commands/helpers.js';
 
@@ -121,6 +122,37 @@ describe('after a KubeCure pull request is merged', () => {
     );
     expect(seen.labels).toEqual({ labels: ['kubecure:verified'] });
     expect(await store.find(FINGERPRINT)).toBeNull();
+  });
+
+  it('names the dependents of a verified root cause that recovered with it, and those not yet back', async () => {
+    const store = new MemoryMergedFixStore();
+    await store.remember(FINGERPRINT, { owner: OWNER, repo: REPO, number: 7, installationId: INSTALLATION });
+    const windows = new MemoryWindowStore();
+    const dependent = (name: string) => ({ fingerprint: `fp-${name}`, workload: { apiVersion: 'apps/v1', kind: 'Deployment', name, namespace: 'shop' }, evidence: ['ECONNREFUSED'] });
+    await windows.rememberDependents(FINGERPRINT, [dependent('frontend'), dependent('api')], 60_000);
+    const probot = testProbot();
+    const github = new GitHubMock();
+    token(github);
+    pullWithLabels(github, ['kubecure', 'kubecure:awaiting-verification']);
+    let comment = '';
+    github.scope
+      .post(`${REPO_PATH}/issues/7/comments`, (body) => ((comment = body.body), true))
+      .reply(201, {})
+      .post(`${REPO_PATH}/issues/7/labels`)
+      .reply(200, [])
+      .delete(`${REPO_PATH}/issues/7/labels/${encodeURIComponent('kubecure:awaiting-verification')}`)
+      .reply(200, []);
+    const verify = createRecoveryHandler({ auth: probot.auth.bind(probot), store, logger: silentLogger, correlator: new Correlator({ store: windows }) });
+
+    // The frontend came back first: it has no fix of its own, so nothing is written for it.
+    expect(await verify(recovery({ workload: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'frontend', namespace: 'shop' }, fingerprints: ['fp-frontend'] }))).toEqual([
+      { fingerprint: 'fp-frontend', pull: null, result: 'unknown-fix' },
+    ]);
+    expect(await verify(recovery())).toEqual([{ fingerprint: FINGERPRINT, pull: 7, result: 'verified' }]);
+
+    expect(github.scope.pendingMocks()).toEqual([]);
+    expect(comment).toContain('Recovered with it: `Deployment/frontend`.');
+    expect(comment).toContain('Not yet reported recovered: `Deployment/api`.');
   });
 
   it('does nothing for a pull request closed without merging or one KubeCure did not open', async () => {
