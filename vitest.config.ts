@@ -8,5 +8,6 @@ export default defineConfig({
     hookTimeout: 20_000,
     // Suites that share the local Redis use their own key prefixes, so files may run in parallel.
     pool: 'forks',
+    reporters: ['default', './test/support/plain-summary-reporter.ts'],
   },
 });
