@@ -16,7 +16,7 @@ import type { DiagnosisModel } from '../diagnose/llm/model.js';
 import type { RepoIndex } from '../locate/types.js';
 import { indexRepository } from '../locate/index-repo.js';
 import { fingerprintOf } from '../report/fingerprint.js';
-import { isProtected, type RepoConfig } from '../config/schema.js';
+import { isProtected, remediationSettings, type RepoConfig } from '../config/schema.js';
 import { loadRepoConfig } from '../config/load.js';
 import type { ClusterRegistry } from '../server/clusters.js';
 import type { AppMetrics } from '../server/metrics.js';
@@ -180,15 +180,8 @@ export class ReportProcessor {
     if (ignoring) return drop('ignored', `#${ignoring.number} was ignored by a reviewer and the manifest has not changed since`);
 
     const remediation = await this.#deps.remediate(report, view, {
-      threshold: config.threshold,
-      policy: {
-        allowedFixKinds: config.fixes.allowed,
-        maxMemory: config.fixes.maxMemory,
-        maxCpu: config.fixes.maxCpu,
-        maxIncreaseFactor: config.fixes.maxIncreaseFactor,
-      },
+      ...remediationSettings(config),
       model: this.#deps.model ?? null,
-      paths: config.paths.length > 0 ? config.paths : undefined,
       index: await this.#index(view, config),
       logger: this.#deps.logger,
     });

@@ -8,7 +8,7 @@ import type { DiagnosisModel } from '../diagnose/llm/model.js';
 import { decodeMarker, type MarkerPayload } from '../github/marker.js';
 import { GitHubRepoView } from '../github/repo-view.js';
 import { loadRepoConfig } from '../config/load.js';
-import { DEFAULT_REPO_CONFIG, type RepoConfig } from '../config/schema.js';
+import { DEFAULT_REPO_CONFIG, remediationSettings, type RepoConfig } from '../config/schema.js';
 import { reviewMessages } from '../github/messages.js';
 import type { CommandRun } from './types.js';
 
@@ -31,16 +31,9 @@ export async function rediagnose(
   const config = loaded.status === 'ok' ? loaded.config : DEFAULT_REPO_CONFIG;
   const view = await GitHubRepoView.open(octokit, event.repository);
   const remediation = await deps.remediate(marker.report, view, {
-    threshold: config.threshold,
-    policy: {
-      allowedFixKinds: config.fixes.allowed,
-      maxMemory: config.fixes.maxMemory,
-      maxCpu: config.fixes.maxCpu,
-      maxIncreaseFactor: config.fixes.maxIncreaseFactor,
-    },
+    ...remediationSettings(config),
     model: options.model,
     hint: options.hint,
-    paths: config.paths.length > 0 ? config.paths : undefined,
     logger: deps.logger,
   });
   return { remediation, marker, config, view };

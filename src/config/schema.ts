@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { FIX_KINDS, type FixKind } from '../diagnose/types.js';
+import type { RemediateOptions } from '../remediate.js';
 
 /** Command and scheduling changes touch behaviour more than capacity: a repository opts into them. */
 const DEFAULT_FIX_KINDS: FixKind[] = ['resources', 'image', 'env', 'probes', 'config-reference'];
@@ -74,4 +75,18 @@ export function parseRepoConfig(raw: unknown): ConfigParse {
 export function isProtected(config: RepoConfig, namespace: string, name: string): boolean {
   if (config.protectedNamespaces.includes(namespace)) return true;
   return config.protectedWorkloads.some((entry) => entry === name || entry === `${namespace}/${name}`);
+}
+
+/** What a repository's configuration asks of the engine: its threshold, its fix policy and its paths. */
+export function remediationSettings(config: RepoConfig): Pick<RemediateOptions, 'threshold' | 'policy' | 'paths'> {
+  return {
+    threshold: config.threshold,
+    policy: {
+      allowedFixKinds: config.fixes.allowed,
+      maxMemory: config.fixes.maxMemory,
+      maxCpu: config.fixes.maxCpu,
+      maxIncreaseFactor: config.fixes.maxIncreaseFactor,
+    },
+    paths: config.paths.length > 0 ? config.paths : undefined,
+  };
 }
