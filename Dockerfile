@@ -1,5 +1,5 @@
-# KubeCure GitHub App. (The cluster agent has its own image: agent/Dockerfile.)
 # syntax=docker/dockerfile:1
+# KubeCure GitHub App. (The cluster agent has its own image: agent/Dockerfile.)
 
 FROM node:22-bookworm-slim AS build
 WORKDIR /app
