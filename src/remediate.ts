@@ -108,7 +108,8 @@ export async function remediate(report: FailureReport, repo: RepoView, options: 
     diagnosis: proposal.diagnosis,
     location,
     reasons,
-    notes: [...notes, ...proposal.problems],
+    // Problems that blocked the pull request are reasons already; the rest are worth a note.
+    notes: [...notes, ...proposal.problems.filter((problem) => !reasons.includes(problem))],
     usage,
   };
 }
@@ -243,7 +244,11 @@ function decisionBlockers(proposal: Proposal, validation: ValidationResult, loca
   const blockers: string[] = [];
   const { diagnosis } = proposal;
   if (!location) blockers.push('The manifest that declares this workload was not found in the repository.');
-  if (proposal.files.length === 0) blockers.push(diagnosis.question ?? 'No safe change could be derived from the evidence.');
+  if (proposal.files.length === 0 && diagnosis.changes.length === 0) {
+    blockers.push(diagnosis.question ?? 'No safe change could be derived from the evidence.');
+  } else if (proposal.files.length === 0 && location) {
+    blockers.push(...proposal.problems);
+  }
   if (diagnosis.confidence < threshold) {
     blockers.push(`Confidence ${diagnosis.confidence} is below the threshold of ${threshold}.`);
   }

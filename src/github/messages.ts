@@ -40,6 +40,7 @@ export const messages = {
   commandIgnore: '`/kubecure ignore`: close this thread and stop reporting this failure until the manifest changes (`/kubecure unignore` undoes it).',
   commandHelp: '`/kubecure help`: the list of commands.',
   closeToIgnore: 'Close this pull request without merging and KubeCure will not propose it again until the manifest changes.',
+  unknownFile: '_(manifest not found)_',
   truncated: '_(truncated to fit GitHub\'s size limit)_',
 
   prTitle: (action: string, category: string) => `${action} after ${category}`,

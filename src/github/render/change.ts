@@ -18,13 +18,13 @@ export function renderChange(remediation: Remediation, kind: 'pull_request' | 'i
   if (diagnosis.changes.length === 0 && outcome.changes.length === 0) {
     return [heading, '', location ? messages.noChange : messages.sourceNotFound].join('\n');
   }
-  const file = outcome.target?.file ?? location?.file ?? '';
+  const file = outcome.target?.file ?? location?.file ?? null;
   const columns = messages.changeColumns;
   const lines = [heading, ''];
   if (diagnosis.changes.length > 0) {
     lines.push(`| ${columns.join(' | ')} |`, `| ${columns.map(() => '---').join(' | ')} |`);
     for (const change of diagnosis.changes) {
-      lines.push(`| \`${escapeCell(file)}\` | \`${escapeCell(fieldName(change.container, change.path))}\` | ${show(change.previous)} | ${show(change.value)} |`);
+      lines.push(`| ${file ? `\`${escapeCell(file)}\`` : messages.unknownFile} | \`${escapeCell(fieldName(change.container, change.path))}\` | ${show(change.previous)} | ${show(change.value)} |`);
     }
     lines.push('');
   }
