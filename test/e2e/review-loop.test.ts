@@ -81,6 +81,7 @@ describe('/kubecure retry with a hint on the pull request', () => {
     const prompts = model.prompts();
     expect(prompts.at(-1)).toContain('use 1Gi');
     const pull = github.threads.get(number)!;
+    expect(pull.title).toBe('Raise memory limit of checkout to 1Gi after OOMKilled');
     expect(pull.body).toContain('+              memory: 1Gi');
     expect(pull.body).toContain('diagnosed by `llm:e2e-model`');
     const reply = pull.comments.at(-1)!;
