@@ -20,7 +20,7 @@ import { isProtected, remediationSettings, type RepoConfig } from '../config/sch
 import { loadRepoConfig } from '../config/load.js';
 import type { ClusterRegistry } from '../server/clusters.js';
 import type { AppMetrics } from '../server/metrics.js';
-import type { GitHub, RepoRef } from '../github/octokit.js';
+import { withRequestTimeout, type GitHub, type RepoRef } from '../github/octokit.js';
 import { GitHubRepoView } from '../github/repo-view.js';
 import { closedUnmergedPullRequestFor, listThreads, openThreadFor, type Thread } from '../github/threads.js';
 import { branchFor } from '../github/pull-request.js';
@@ -74,6 +74,8 @@ export interface ReportProcessorDeps {
   model?: DiagnosisModel | null;
   /** Groups reports of one cluster to find the root cause of cascades; absent: every report stands alone. */
   correlator?: Correlator | null;
+  /** Bound of one GitHub request (default 30 s); a hung connection fails the job, which the queue retries. */
+  requestTimeoutMs?: number;
   /** GitHub Enterprise host for recognising repository URLs; github.com by default. */
   githubHost?: string;
   now?: () => Date;
@@ -119,11 +121,11 @@ export class ReportProcessor {
 
   async #process(job: FailureJob): Promise<JobOutcome> {
     const { report } = job;
-    const appOctokit = (await this.#deps.auth()) as GitHub;
+    const appOctokit = withRequestTimeout((await this.#deps.auth()) as GitHub, this.#deps.requestTimeoutMs);
     const routed = await routeReport(appOctokit, report, this.#deps.clusters, { host: this.#deps.githubHost, cache: this.#installations });
     if (!routed.ok) return { outcome: 'dropped', reason: 'no-repository', detail: routed.reason };
     const { route } = routed;
-    const octokit = (await this.#deps.auth(route.installationId)) as GitHub;
+    const octokit = withRequestTimeout((await this.#deps.auth(route.installationId)) as GitHub, this.#deps.requestTimeoutMs);
     // One job at a time per installation: limits are counted and writes made without racing.
     return this.#locks.run(String(route.installationId), () => this.#processInRepository(job, octokit, { owner: route.owner, repo: route.repo }));
   }

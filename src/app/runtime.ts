@@ -74,6 +74,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     remediate: options.remediate ?? remediate,
     model: createModelFromEnv(env, logger),
     correlator,
+    requestTimeoutMs: positiveNumber(env.KUBECURE_GITHUB_TIMEOUT_MS),
     githubHost: env.GHE_HOST,
   });
   const handlers: HttpHandler[] = [

@@ -64,8 +64,12 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 8, backoffMs: 5_000 };
 
-/** Coalesce duplicate reports of one failure arriving within this window. */
-export const DEFAULT_DEDUP_WINDOW_MS = 10 * 60_000;
+/**
+ * Reports of one failure within this window share one job. It must stay well below the agent's
+ * debounce window (10 minutes): the agent's next report carries the new occurrence count, and
+ * coalescing it into a finished job would lose that count.
+ */
+export const DEFAULT_DEDUP_WINDOW_MS = 60_000;
 
 export function backoffDelay(policy: RetryPolicy, attempt: number): number {
   return policy.backoffMs * 2 ** Math.max(0, attempt - 1);
