@@ -34,7 +34,7 @@ export const FailureSchema = z.object({
   reason: z.string(),
   message: z.string(),
   /** Null for pod-level failures (Unschedulable, Evicted, FailedCreate). */
-  container: z.string().nullable(),
+  container: z.string().max(253).nullable(),
   containerType: z.enum(['init', 'main', 'ephemeral']).optional(),
   restartCount: z.number().int().min(0),
   exitCode: z.number().int().nullable(),
