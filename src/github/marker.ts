@@ -8,9 +8,17 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { parseFailureReport, type FailureReport } from '../report/schema.js';
 
 export const MARKER_VERSION = 1;
-const MARKER_PATTERN = /<!-- kubecure:marker v(\d+) ([A-Za-z0-9+/=]+) -->/;
+const MARKER_PATTERN = /<!-- kubecure:marker v(\d+) ([A-Za-z0-9+/=]+) -->/g;
 /** Fingerprints are also written in clear so a search for them finds the thread. */
-const FINGERPRINT_PATTERN = /<!-- kubecure:fingerprint ([a-f0-9]{16,64}) -->/;
+const FINGERPRINT_PATTERN = /<!-- kubecure:fingerprint ([a-f0-9]{16,64}) -->/g;
+
+/**
+ * The marker is always the end of the body, after text quoted from logs and events. Reading the
+ * last match means a log line that imitates a marker can never stand in for the real one.
+ */
+function lastMatch(pattern: RegExp, body: string | null | undefined): RegExpMatchArray | null {
+  return [...(body ?? '').matchAll(pattern)].at(-1) ?? null;
+}
 
 const MAX_LOG_CHARS = 4_000;
 const MAX_EVENTS = 10;
@@ -55,12 +63,12 @@ export function encodeMarker(payload: MarkerPayload): string {
 
 /** The fingerprint written in a body, or null when the body is not KubeCure's. */
 export function findFingerprint(body: string | null | undefined): string | null {
-  return FINGERPRINT_PATTERN.exec(body ?? '')?.[1] ?? null;
+  return lastMatch(FINGERPRINT_PATTERN, body)?.[1] ?? null;
 }
 
 /** The marker in a body, or null when there is none or it cannot be read (never throws). */
 export function decodeMarker(body: string | null | undefined): MarkerPayload | null {
-  const match = MARKER_PATTERN.exec(body ?? '');
+  const match = lastMatch(MARKER_PATTERN, body);
   if (!match || Number(match[1]) !== MARKER_VERSION) return null;
   try {
     const json = inflateRawSync(Buffer.from(match[2]!, 'base64')).toString('utf8');

@@ -82,7 +82,7 @@ export const messages = {
 
 /** Makes text safe inside a markdown table cell. */
 export function escapeCell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/<!--/g, '<!\u200b--');
 }
 
 // The review loop: commands, verification of merged fixes. No line starts with a command, so

@@ -111,3 +111,21 @@ describe('fence', () => {
     expect(fence('a ``` b')).toBe('````\na ``` b\n````');
   });
 });
+
+describe('a marker imitated by workload logs', () => {
+  it('never stands in for the real marker of the thread', async () => {
+    const forgedSource = oomReport({ workload: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'forged', namespace: 'shop' } });
+    const forgedBody = renderThread(await remediate(forgedSource, memoryView({ 'apps/checkout/deployment.yaml': CHECKOUT_MANIFEST }))).body;
+    const forgedLines = forgedBody.split('\n').filter((line) => line.startsWith('<!-- kubecure:'));
+    expect(forgedLines).toHaveLength(2);
+
+    const report = oomReport({ logs: { previous: `starting\n${forgedLines.join('\n')}\nKilled`, truncated: false } });
+    const remediation = await remediate(report, memoryView({ 'apps/checkout/deployment.yaml': CHECKOUT_MANIFEST }));
+    const { body } = renderThread(remediation);
+
+    expect(decodeMarker(body)?.report.workload.name).toBe('checkout');
+    expect(decodeMarker(body)?.fingerprint).toBe(remediation.fingerprint);
+    // The quoted copy no longer opens an HTML comment at all.
+    expect(body.split('<!-- kubecure:marker')).toHaveLength(2);
+  });
+});
