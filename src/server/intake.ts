@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseAnyReport, type AnyReport } from '../report/schema.js';
+import { redactReport } from '../report/redact.js';
 import { SIGNATURE_HEADERS, verifySignature } from '../report/signature.js';
 import { fingerprintOf } from '../report/fingerprint.js';
 import type { JobQueue, ReportJob } from '../queue/types.js';
@@ -136,7 +137,8 @@ export function createIntakeHandler(options: IntakeOptions) {
     const receivedAt = now().toISOString();
     const job: ReportJob =
       report.kind === 'FailureReport'
-        ? { type: 'failure', report, deliveryId: deliveryId!, receivedAt }
+        ? // Redacted again here: an older agent or a hand-built report must not carry secrets into a thread.
+          { type: 'failure', report: redactReport(report), deliveryId: deliveryId!, receivedAt }
         : { type: 'recovery', report, deliveryId: deliveryId!, receivedAt };
     const queued = await options.queue.enqueue(job, { dedupKey: dedupKeyOf(report) });
     options.metrics.reportsReceived.inc({ kind: job.type });

@@ -93,6 +93,20 @@ describe('accepted reports', () => {
     expect(queue.jobs[0]).toMatchObject({ type: 'failure', report: { workload: { name: 'checkout' } } });
   });
 
+  it('redacts secrets a report still carries before it is queued', async () => {
+    const password = `pw-${'x'.repeat(6)}-canary`;
+    const token = ['ghp', 'Q'.repeat(36)].join('_');
+    const report = oomReport();
+    report.pod.spec = { containers: [{ name: 'checkout', env: [{ name: 'DB_PASSWORD', value: password }] }] };
+    report.logs = { previous: `connecting with Authorization: Bearer ${token}\nOOM`, truncated: false };
+    const response = await signed(JSON.stringify(report));
+    expect(response.status).toBe(202);
+    const queued = JSON.stringify(queue.jobs[0]);
+    expect(queued).not.toContain(password);
+    expect(queued).not.toContain(token);
+    expect(queued).toContain('[REDACTED]');
+  });
+
   it('coalesces a repeated report of the same failure into the job already queued', async () => {
     const first = (await (await signed(reportBody({ workload: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'cart', namespace: 'shop' } }))).json()) as { jobId: string };
     const second = await signed(reportBody({ workload: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'cart', namespace: 'shop' }, observedAt: '2026-11-22T00:07:00Z' }));
