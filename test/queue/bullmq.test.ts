@@ -78,7 +78,8 @@ describe('BullMqJobQueue', () => {
 
     await waitFor(async () => (await jobs.counts()).completed === 1);
     expect(runs).toEqual([1, 1]);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(200);
+    // The retry waited the delay asked for (a few ms of slack for clock rounding against Redis).
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
   });
 
   it('does not retry a job that can never succeed', async () => {

@@ -72,10 +72,12 @@ describe('redactText', () => {
     ['dashed words', 'ab-'.repeat(130_000)],
     ['repeated unterminated JSON keys', '"password": "'.repeat(30_000)],
     ['repeated URL prefixes', 'http://a:'.repeat(40_000)],
-  ])('redacts 400 KB of adversarial input (%s) in well under a second', (_shape, text) => {
+  ])('redacts 400 KB of adversarial input (%s) without catastrophic backtracking', (_shape, text) => {
+    // Linear patterns take well under a second here; a backtracking one took minutes. The bound is
+    // loose on purpose so a busy machine cannot fail it.
     const started = performance.now();
     redactText(text, ['known-secret-value']);
-    expect(performance.now() - started).toBeLessThan(1500);
+    expect(performance.now() - started).toBeLessThan(10_000);
   });
 });
 
