@@ -48,7 +48,10 @@ export function signatureMatches(expected: string, received: string): boolean {
 
 export type SignatureCheck =
   | { ok: true }
-  | { ok: false; reason: 'missing-signature' | 'bad-signature' | 'bad-timestamp' | 'stale-timestamp' };
+  | { ok: false; reason: 'missing-signature' | 'bad-signature' | 'bad-timestamp' | 'stale-timestamp' | 'bad-delivery' };
+
+/** Delivery ids become part of the signed material and of replay-store keys: keep them plain. */
+const DELIVERY_ID = /^[A-Za-z0-9_-]{8,128}$/;
 
 /** Checks the signature and the timestamp's freshness; replay of the delivery id is the caller's store. */
 export function verifySignature(input: {
@@ -63,6 +66,7 @@ export function verifySignature(input: {
   const { secret, body, timestamp, deliveryId, signature } = input;
   if (!signature || !timestamp || !deliveryId) return { ok: false, reason: 'missing-signature' };
   if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: 'bad-timestamp' };
+  if (!DELIVERY_ID.test(deliveryId)) return { ok: false, reason: 'bad-delivery' };
   const nowSeconds = Math.floor((input.now ?? new Date()).getTime() / 1000);
   if (Math.abs(nowSeconds - Number(timestamp)) > (input.toleranceSeconds ?? 300)) {
     return { ok: false, reason: 'stale-timestamp' };

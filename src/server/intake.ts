@@ -45,6 +45,7 @@ const SIGNATURE_ERRORS: Record<string, string> = {
   'bad-signature': 'signature does not match',
   'bad-timestamp': 'timestamp is not a Unix time in seconds',
   'stale-timestamp': 'timestamp is outside the accepted window',
+  'bad-delivery': 'delivery id must be 8 to 128 letters, digits, "-" or "_"',
 };
 
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });

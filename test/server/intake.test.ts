@@ -160,6 +160,10 @@ describe('rejected reports', () => {
     await expectRejected(await signed(reportBody(), { secret: 'staging-shared-secret-0123456' }), 401, /does not match/);
   });
 
+  it('401 for a delivery id that is not a plain token, even when signed', async () => {
+    await expectRejected(await signed(reportBody(), { delivery: 'a.b.c/../../x' }), 401, /delivery id/);
+  });
+
   it('401 for a stale timestamp', async () => {
     await expectRejected(await signed(reportBody(), { at: new Date(Date.now() - 10 * 60_000) }), 401, /outside the accepted window/);
   });
