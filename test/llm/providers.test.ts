@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { chooseProvider, createModelFromEnv, promptBudgetFromEnv } from '../../src/diagnose/llm/providers.js';
+import type { DiagnosisModel } from '../../src/diagnose/llm/model.js';
+import { diagnoseWithModel } from '../../src/diagnose/llm/diagnose.js';
+import { estimateTokens } from '../../src/diagnose/llm/tokens.js';
+import { crashloopReport, deploymentSource } from './helpers.js';
 
 const warnings: string[] = [];
 const logger = {
@@ -45,5 +49,25 @@ describe('createModelFromEnv', () => {
     expect(promptBudgetFromEnv({})).toBe(6000);
     expect(promptBudgetFromEnv({ KUBECURE_PROMPT_TOKEN_BUDGET: '4000' })).toBe(4000);
     expect(promptBudgetFromEnv({ KUBECURE_PROMPT_TOKEN_BUDGET: 'lots' })).toBe(6000);
+  });
+
+  it('gives the model the configured budget, and every prompt built for it stays within it', async () => {
+    const configured = createModelFromEnv({ GEMINI_API_KEY: 'k', KUBECURE_PROMPT_TOKEN_BUDGET: '2500' });
+    expect(configured?.promptBudgetTokens).toBe(2500);
+
+    const prompts: string[] = [];
+    const recording: DiagnosisModel = {
+      name: 'recording',
+      promptBudgetTokens: 2500,
+      async complete(request) {
+        prompts.push([request.system, ...request.messages.map((message) => message.text)].join('\n'));
+        return { text: 'not json', usage: { promptTokens: 0, completionTokens: 0 } };
+      },
+    };
+    const report = crashloopReport();
+    report.logs = { previous: Array.from({ length: 20_000 }, (_, line) => `line ${line}: worker heartbeat ok ${line * 7}`).join('\n'), truncated: false };
+    await diagnoseWithModel({ report, source: deploymentSource(), model: recording, validate: async () => ({ passed: true, messages: [] }) });
+    expect(prompts.length).toBeGreaterThan(0);
+    expect(estimateTokens(prompts[0]!)).toBeLessThanOrEqual(2500);
   });
 });

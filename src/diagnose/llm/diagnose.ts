@@ -116,11 +116,12 @@ export async function diagnoseWithModel(input: ModelDiagnosisInput): Promise<Mod
   const maxCorrections = input.maxCorrections ?? DEFAULT_MAX_CORRECTIONS;
   const diagnosedBy = `llm:${model.name}`;
   const document = sourceDocument(input.source);
+  const budgetTokens = input.budgetTokens ?? model.promptBudgetTokens;
   const prompt = buildPrompt({
     report,
     source: input.source && document ? { file: input.source.file, text: document.text } : null,
     ...(input.hint ? { hint: input.hint } : {}),
-    ...(input.budgetTokens ? { budgetTokens: input.budgetTokens } : {}),
+    ...(budgetTokens ? { budgetTokens } : {}),
   });
 
   const usage = { promptTokens: 0, completionTokens: 0, model: model.name };

@@ -56,8 +56,9 @@ function describeDiagnosis(diagnosis: Diagnosis): string {
 }
 
 export async function explainWithModel(input: ExplainInput): Promise<ModelExplanation> {
+  const budgetTokens = input.budgetTokens ?? input.model.promptBudgetTokens;
   const prompt = packPrompt(
-    { report: input.report, source: input.source, ...(input.budgetTokens ? { budgetTokens: input.budgetTokens } : {}) },
+    { report: input.report, source: input.source, ...(budgetTokens ? { budgetTokens } : {}) },
     {
       system: EXPLAIN_SYSTEM_PROMPT,
       context: [{ title: 'Diagnosis to explain', kind: 'diagnosis', text: describeDiagnosis(input.diagnosis) }],

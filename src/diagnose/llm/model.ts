@@ -30,6 +30,8 @@ export interface ModelReply {
 export interface DiagnosisModel {
   /** The model identifier, e.g. "gemini-2.5-flash"; recorded as `llm:<name>`. */
   readonly name: string;
+  /** The prompt budget configured for this model (KUBECURE_PROMPT_TOKEN_BUDGET); the default otherwise. */
+  readonly promptBudgetTokens?: number;
   complete(request: ModelRequest): Promise<ModelReply>;
 }
 
