@@ -3,7 +3,7 @@
  * the same fix will not be proposed again until the manifest changes.
  */
 import type { Context } from 'probot';
-import { findFingerprint } from '../github/marker.js';
+import { isKubeCurePullRequest } from '../github/threads.js';
 import { upsertStickyComment } from '../github/sticky.js';
 
 export const CLOSED_TOPIC = 'closed-unmerged';
@@ -12,7 +12,7 @@ export const CLOSED_MESSAGE =
 
 export async function onPullRequestClosed(context: Context<'pull_request.closed'>): Promise<void> {
   const pull = context.payload.pull_request;
-  if (context.isBot || pull.merged || !pull.head.ref.startsWith('kubecure/') || !findFingerprint(pull.body)) return;
+  if (context.isBot || pull.merged || !isKubeCurePullRequest(pull)) return;
   const { owner, repo } = context.repo();
   await upsertStickyComment(context.octokit, { owner, repo }, pull.number, CLOSED_TOPIC, () => CLOSED_MESSAGE);
 }

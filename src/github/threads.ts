@@ -63,3 +63,24 @@ export function closedUnmergedPullRequestFor(threads: Thread[], fingerprint: str
 export async function findOpenThread(octokit: GitHub, repository: RepoRef, fingerprint: string): Promise<Thread | null> {
   return openThreadFor(await listThreads(octokit, repository), fingerprint);
 }
+
+/** The slice of a pull request payload that tells whether KubeCure opened it. */
+interface PullRequestLike {
+  user?: { type?: string } | null;
+  head: { ref: string; repo?: { full_name?: string } | null };
+  base: { repo: { full_name?: string } };
+  body?: string | null;
+}
+
+/**
+ * A pull request KubeCure opened: written by a bot, from a `kubecure/` branch of the repository
+ * itself (never a fork's), carrying a fingerprint.
+ */
+export function isKubeCurePullRequest(pull: PullRequestLike): boolean {
+  return (
+    pull.user?.type === 'Bot' &&
+    pull.head.ref.startsWith('kubecure/') &&
+    pull.head.repo?.full_name === pull.base.repo.full_name &&
+    findFingerprint(pull.body) !== null
+  );
+}

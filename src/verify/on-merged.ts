@@ -6,6 +6,7 @@ import type { Context } from 'probot';
 import type { Logger } from '../logger.js';
 import type { GitHub } from '../github/octokit.js';
 import { decodeMarker, findFingerprint } from '../github/marker.js';
+import { isKubeCurePullRequest } from '../github/threads.js';
 import { upsertStickyComment } from '../github/sticky.js';
 import { reviewMessages, VERIFY_LABELS } from '../github/messages.js';
 import type { MergedFixStore } from './merged-fixes.js';
@@ -15,7 +16,7 @@ export const VERIFICATION_TOPIC = 'verification';
 export function createMergedHandler(deps: { store: MergedFixStore; logger: Logger }): (context: Context<'pull_request.closed'>) => Promise<void> {
   return async (context) => {
     const pull = context.payload.pull_request;
-    if (!pull.merged || pull.user?.type !== 'Bot' || !pull.head.ref.startsWith('kubecure/')) return;
+    if (!pull.merged || !isKubeCurePullRequest(pull)) return;
     const fingerprint = findFingerprint(pull.body);
     const marker = decodeMarker(pull.body);
     if (!fingerprint || !marker) return;

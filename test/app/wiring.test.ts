@@ -65,17 +65,20 @@ describe('a KubeCure pull request closed without merging', () => {
     expect(scope.pendingMocks()).toEqual([]);
   });
 
-  it('stays quiet for merged pull requests and for branches that are not KubeCure\'s', async () => {
+  it('stays quiet for merged pull requests, branches that are not KubeCure\'s and look-alikes from forks', async () => {
     const probot = testProbot();
     await probot.load((app) => app.on('pull_request.closed', onPullRequestClosed));
     const merged = closedEvent();
     merged.pull_request.merged = true;
     const human = closedEvent();
     human.pull_request.head.ref = 'feature/faster-checkout';
+    const fork = closedEvent();
+    fork.pull_request.head.repo = { ...fork.pull_request.head.repo, full_name: 'mallory/gitops' };
 
     // No request is mocked and the network is off: any call to GitHub would make receive reject.
     await expect(probot.receive({ id: '2', name: 'pull_request', payload: merged })).resolves.toBeUndefined();
     await expect(probot.receive({ id: '3', name: 'pull_request', payload: human })).resolves.toBeUndefined();
+    await expect(probot.receive({ id: '4', name: 'pull_request', payload: fork })).resolves.toBeUndefined();
     expect(nock.pendingMocks()).toEqual([]);
   });
 });
