@@ -63,12 +63,24 @@ async function threadRefusal(run: CommandRun, command: Command): Promise<string 
   return null;
 }
 
+/**
+ * Anyone may ask for an explanation, and each one re-runs the diagnosis (and perhaps a paid model
+ * call): one per thread per interval keeps a busy or hostile thread from turning it into a cost.
+ */
+const EXPLAIN_INTERVAL_MS = 10 * 60_000;
+
+function explainAllowed(run: CommandRun): Promise<boolean> {
+  const { repository, thread } = run.event;
+  const interval = Math.floor(Date.now() / EXPLAIN_INTERVAL_MS);
+  return run.deps.ledger.claim(`explain:${repository.owner}/${repository.repo}#${thread.number}:${interval}`);
+}
+
 async function execute(run: CommandRun, command: Command): Promise<CommandResult> {
   switch (command.name) {
     case 'retry':
       return retry(run, command.hint);
     case 'explain':
-      return explain(run);
+      return (await explainAllowed(run)) ? explain(run) : { ok: false, reply: reviewMessages.explainedRecently(EXPLAIN_INTERVAL_MS / 60_000) };
     case 'ignore':
       return ignore(run);
     case 'unignore':

@@ -115,6 +115,8 @@ export const reviewMessages = {
   refusedPermission: (login: string, command: string) =>
     `Sorry @${login}, \`${command}\` needs write, maintain or admin permission on this repository. Someone who has it can run it for you.`,
   refusedLocked: 'This conversation is locked, so KubeCure does not act on commands here.',
+  explainedRecently: (minutes: number) =>
+    `An explanation of this thread was posted in the last ${minutes} minutes: it is above. Each one runs the diagnosis again, so KubeCure gives at most one per thread every ${minutes} minutes.`,
   refusedClosed: 'This thread is closed, so KubeCure only answers `unignore` and `help` here.',
   refusedFork: 'This pull request comes from a fork: KubeCure does not act on commands there.',
   refusedNoMarker: 'KubeCure cannot read the failure report hidden in this thread (was the description edited?), so it cannot do this.',

@@ -350,6 +350,36 @@ describe('/kubecure explain', () => {
     expect(reply).toContain('Diagnosed by `rules`');
     expect(reply).toContain('No model is configured (rules only)');
   });
+
+  it('answers at most one explanation per thread every 10 minutes, without diagnosing again', async () => {
+    const probot = loadCommands();
+    const github = new GitHubMock();
+    token(github);
+    reactions(github, 'eyes', 'rocket');
+    openPull(github);
+    github.config(configFixture('opted-in.yml')).repository(FILES, [MANIFEST]);
+    const first = replies(github, 7);
+    await probot.receive({ id: 'd1', name: 'issue_comment', payload: commentPayload({ body: '/kubecure explain', author: { login: 'dave', type: 'User' } }) });
+    expect(github.scope.pendingMocks()).toEqual([]);
+    expect(first[0]).toContain('### Why KubeCure proposes this');
+
+    const again = new GitHubMock();
+    const seen: string[] = [];
+    for (const content of ['eyes', 'confused']) {
+      again.scope
+        .post(`${REPO_PATH}/issues/comments/4242/reactions`, (body) => (seen.push(body.content), body.content === content))
+        .reply(201, { id: 2, content });
+    }
+    openPull(again);
+    const second = replies(again, 7);
+    const payload = commentPayload({ body: '/kubecure explain', commentId: 4242, author: { login: 'erin', type: 'User' } });
+    await probot.receive({ id: 'd2', name: 'issue_comment', payload });
+
+    // No config, tree or blob request: the diagnosis did not run again.
+    expect(again.scope.pendingMocks()).toEqual([]);
+    expect(seen).toEqual(['eyes', 'confused']);
+    expect(second[0]).toMatch(/^An explanation of this thread was posted in the last 10 minutes/);
+  });
 });
 
 describe('/kubecure ignore and unignore', () => {
