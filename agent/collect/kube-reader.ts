@@ -24,20 +24,6 @@ export function httpStatusOf(error: unknown): number | undefined {
   return typeof statusCode === 'number' ? statusCode : undefined;
 }
 
-/** The Status message inside an ApiException body (a JSON string in client-node 1.x). */
-export function apiMessageOf(error: unknown): string {
-  const body = (error as { body?: unknown })?.body;
-  if (typeof body === 'string') {
-    try {
-      const status = JSON.parse(body) as { message?: unknown };
-      if (typeof status.message === 'string') return status.message;
-    } catch {
-      return body.slice(0, 300);
-    }
-  }
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** Typed client objects carry Date instances; one JSON round trip makes them plain API JSON. */
 function plain<T>(value: T): Json {
   return JSON.parse(JSON.stringify(value)) as Json;

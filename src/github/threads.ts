@@ -59,11 +59,6 @@ export function closedUnmergedPullRequestFor(threads: Thread[], fingerprint: str
   );
 }
 
-/** The open pull request or issue KubeCure opened for a fingerprint, or null. */
-export async function findOpenThread(octokit: GitHub, repository: RepoRef, fingerprint: string): Promise<Thread | null> {
-  return openThreadFor(await listThreads(octokit, repository), fingerprint);
-}
-
 /** The slice of a pull request payload that tells whether KubeCure opened it. */
 interface PullRequestLike {
   user?: { type?: string } | null;

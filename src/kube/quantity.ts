@@ -24,10 +24,6 @@ export function parseQuantity(quantity: string | number): number | null {
   return value * (BINARY_SUFFIXES[suffix] ?? DECIMAL_SUFFIXES[suffix] ?? Number.NaN);
 }
 
-export function isQuantity(value: unknown): boolean {
-  return (typeof value === 'string' || typeof value === 'number') && parseQuantity(value) !== null;
-}
-
 const MI = 2 ** 20;
 const GI = 2 ** 30;
 
@@ -48,10 +44,3 @@ export function formatCpu(cores: number): string {
   return millicores % 1000 === 0 ? String(millicores / 1000) : `${millicores}m`;
 }
 
-/** Compares two quantities; throws when either is not a quantity. */
-export function compareQuantities(a: string | number, b: string | number): number {
-  const left = parseQuantity(a);
-  const right = parseQuantity(b);
-  if (left === null || right === null) throw new Error(`not a quantity: ${left === null ? a : b}`);
-  return Math.sign(left - right);
-}

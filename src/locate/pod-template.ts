@@ -120,20 +120,3 @@ export function deepClone<T>(value: T): T {
   return structuredClone(value);
 }
 
-/** Sets a value at a path in a plain object, creating maps (and list items) on the way. */
-export function setIn(root: Record<string, unknown>, path: Path, value: unknown): void {
-  let current: unknown = root;
-  path.forEach((segment, i) => {
-    const last = i === path.length - 1;
-    const next = path[i + 1];
-    const container = current as Record<string | number, unknown>;
-    if (last) {
-      container[segment] = value;
-      return;
-    }
-    if (typeof container[segment] !== 'object' || container[segment] === null) {
-      container[segment] = typeof next === 'number' ? [] : {};
-    }
-    current = container[segment];
-  });
-}

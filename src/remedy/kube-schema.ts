@@ -131,10 +131,6 @@ const WORKLOAD_SCHEMAS: Record<string, z.ZodType> = {
 
 const anyObject = z.looseObject({ metadata });
 
-export function isWorkloadKind(kind: string): boolean {
-  return kind in WORKLOAD_SCHEMAS;
-}
-
 /** Problems of one Kubernetes object, each as "field.path: what is wrong". */
 export function kubernetesObjectIssues(object: Record<string, unknown>): string[] {
   const kind = typeof object.kind === 'string' ? object.kind : '';

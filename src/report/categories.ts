@@ -21,6 +21,3 @@ export const FAILURE_CATEGORIES = [
 
 export type FailureCategory = (typeof FAILURE_CATEGORIES)[number];
 
-export function isFailureCategory(value: unknown): value is FailureCategory {
-  return typeof value === 'string' && (FAILURE_CATEGORIES as readonly string[]).includes(value);
-}

@@ -31,10 +31,6 @@ export function canonicalRepository(repository: string): string {
     .replace(/^library\//, '');
 }
 
-export function sameRepository(a: string, b: string): boolean {
-  return canonicalRepository(a) === canonicalRepository(b);
-}
-
 export function formatImage(repository: string, tag: string): string {
   return `${repository}:${tag}`;
 }
