@@ -9,6 +9,7 @@
  * has the last word.
  */
 import type { Operation } from 'fast-json-patch';
+import { parse as parseYaml } from 'yaml';
 import type { FailureReport } from './report/schema.js';
 import { fingerprintOf } from './report/fingerprint.js';
 import type { RepoIndex, RepoView, SourceLocation, YamlEdit } from './locate/types.js';
@@ -18,7 +19,6 @@ import type { Diagnosis, DiagnosisContext, FieldChange } from './diagnose/types.
 import { runRules } from './diagnose/rules/index.js';
 import type { DiagnosisModel } from './diagnose/llm/model.js';
 import { diagnoseWithModel, type ModelDiagnosis } from './diagnose/llm/diagnose.js';
-import { parse as parseYaml } from 'yaml';
 import { applyEditsToFiles } from './remedy/apply-edits.js';
 import { fieldChangesFromPatch } from './remedy/patch-changes.js';
 import { applyJsonPatchToText } from './remedy/json-patch.js';
@@ -97,14 +97,12 @@ export async function remediate(report: FailureReport, repo: RepoView, options: 
   const ambiguousWith = located.found ? (located.ambiguousWith ?? []) : [];
   const reasons = [...decisionBlockers(proposal, validation, location, threshold), ...ambiguityBlockers(location, ambiguousWith)];
   const outcome = buildOutcome(proposal, validation, location, reasons.length === 0);
-  logger.info(
-    { fingerprint: fingerprintOf(report), decision: outcome.decision, confidence: outcome.confidence, diagnosedBy: outcome.diagnosedBy },
-    'remediation decided',
-  );
+  const fingerprint = fingerprintOf(report);
+  logger.info({ fingerprint, decision: outcome.decision, confidence: outcome.confidence, diagnosedBy: outcome.diagnosedBy }, 'remediation decided');
   return {
     outcome,
     report,
-    fingerprint: fingerprintOf(report),
+    fingerprint,
     diagnosis: proposal.diagnosis,
     location,
     reasons,
