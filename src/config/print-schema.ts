@@ -1,6 +1,6 @@
 /**
  * Prints the JSON schema of `.github/kubecure.yml`, generated from the zod schema so the two
- * cannot drift: `tsx src/config/print-schema.ts > schema/kubecure.schema.json`.
+ * cannot drift: `tsx src/config/print-schema.ts > src/config/kubecure.schema.json`.
  */
 import { z } from 'zod';
 import { RepoConfigSchema } from './schema.js';

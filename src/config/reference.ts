@@ -54,7 +54,7 @@ export function configReferenceMarkdown(): string {
   const schema = repoConfigJsonSchema() as JsonSchema;
   return [
     'Every key is optional except `clusters` (a repository with no file, or whose file lists no cluster, gets',
-    'nothing). The JSON schema for editor autocomplete is [`schema/kubecure.schema.json`](schema/kubecure.schema.json).',
+    'nothing). The JSON schema for editor autocomplete is [`src/config/kubecure.schema.json`](src/config/kubecure.schema.json).',
     '',
     '```yaml',
     '# .github/kubecure.yml',

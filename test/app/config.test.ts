@@ -38,7 +38,7 @@ describe('.github/kubecure.yml', () => {
   });
 
   it('publishes a JSON schema generated from the zod schema', () => {
-    const published = JSON.parse(readFileSync(new URL('../../schema/kubecure.schema.json', import.meta.url), 'utf8'));
+    const published = JSON.parse(readFileSync(new URL('../../src/config/kubecure.schema.json', import.meta.url), 'utf8'));
     expect(published).toEqual(repoConfigJsonSchema());
     expect(Object.keys(published.properties)).toEqual(expect.arrayContaining(['clusters', 'threshold', 'fixes', 'maxOpenPullRequests', 'cooldownMinutes', 'dryRun', '_extends']));
   });
