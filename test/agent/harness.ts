@@ -10,6 +10,9 @@ import { createJsonLogger } from '../../agent/log.js';
 import { parseAnyReport, type FailureReport, type RecoveryReport } from '../../src/report/schema.js';
 import { SIGNATURE_HEADERS, verifySignature } from '../../src/report/signature.js';
 import { FakeKubeApi } from '../support/fake-kube-api.js';
+import { waitFor } from '../support/wait.js';
+
+export { waitFor };
 
 export const CLUSTER = 'test-cluster';
 export const SECRET = 'sink-secret-0123456789';
@@ -73,20 +76,6 @@ export class ReportSink {
   async stop(): Promise<void> {
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
-}
-
-export async function waitFor<T>(
-  probe: () => T | undefined | false | null | Promise<T | undefined | false | null>,
-  timeoutMs = 5000,
-  what = 'condition',
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { waitFor as waitForCondition } from '../support/wait.js';
 
 export const REDIS_URL = process.env.KUBECURE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -22,12 +23,7 @@ export async function deleteKeys(prefix: string): Promise<void> {
   }
 }
 
-export async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value as T;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/** Queue tests poll Redis-backed state, which settles more slowly than in-process state. */
+export function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+  return waitForCondition(probe, timeoutMs, 'the queue', 50);
 }

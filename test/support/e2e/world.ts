@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { waitFor } from '../wait.js';
 import { inflateRawSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import nock from 'nock';
@@ -73,14 +74,8 @@ export interface World {
   stop(): Promise<void>;
 }
 
-export async function waitUntil<T>(probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+export function waitUntil<T>(probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, what: string, timeoutMs = 15_000): Promise<T> {
+  return waitFor(probe, timeoutMs, what, 25);
 }
 
 /** The agent's configuration for a run: quick settle, debug logs, the fake API server's token. */
