@@ -8,6 +8,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import { remediate } from '../remediate.js';
 import { createModelFromEnv } from '../diagnose/llm/providers.js';
+import type { DiagnosisModel } from '../diagnose/llm/model.js';
 import { clustersFromEnv, type ClusterRegistry } from '../server/clusters.js';
 import { MemoryReplayStore, RedisReplayStore, type ReplayStore } from '../server/replay.js';
 import { AppMetrics } from '../server/metrics.js';
@@ -39,6 +40,9 @@ export interface RuntimeOptions {
 export interface Runtime {
   queue: JobQueue;
   correlator: Correlator | null;
+  /** Shared with the review loop: one Redis connection and one model (one circuit breaker) per process. */
+  redis: Redis | null;
+  model: DiagnosisModel | null;
   metrics: AppMetrics;
   processor: ReportProcessor;
   handlers: HttpHandler[];
@@ -63,6 +67,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const redis = env.REDIS_URL ? new Redis(env.REDIS_URL, { lazyConnect: true }) : null;
   const prefix = env.KUBECURE_QUEUE_PREFIX ?? 'kubecure';
   const replay = options.replay ?? (redis ? new RedisReplayStore(redis, `${prefix}:delivery:`) : new MemoryReplayStore());
+  const model = createModelFromEnv(env, logger);
   const correlator = options.correlator !== undefined ? options.correlator : correlatorFromEnv(env, redis, prefix);
   if (clusters.size === 0) logger.warn('No clusters configured (KUBECURE_CLUSTERS or KUBECURE_CLUSTERS_FILE): every report will be rejected');
 
@@ -72,7 +77,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     metrics,
     logger,
     remediate: options.remediate ?? remediate,
-    model: createModelFromEnv(env, logger),
+    model,
     correlator,
     requestTimeoutMs: positiveNumber(env.KUBECURE_GITHUB_TIMEOUT_MS),
     githubHost: env.GHE_HOST,
@@ -91,6 +96,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   return {
     queue,
     correlator,
+    redis,
+    model,
     metrics,
     processor,
     handlers,

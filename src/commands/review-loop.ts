@@ -17,6 +17,7 @@ import { createCommandHandler, type CommandDeps } from './handler.js';
 import { MemoryLedger, RedisLedger } from './ledger.js';
 import type { CommandEventName } from './event.js';
 import type { Correlator } from '../correlate/correlator.js';
+import type { DiagnosisModel } from '../diagnose/llm/model.js';
 
 export const COMMAND_EVENTS: CommandEventName[] = ['issue_comment.created', 'pull_request_review.submitted', 'pull_request_review_comment.created'];
 
@@ -34,20 +35,24 @@ export function createReviewLoop(options: {
   remediate?: CommandDeps['remediate'];
   /** The App's cascade correlator, so a verified root names the dependents that recovered with it. */
   correlator?: Correlator | null;
+  /** The App's Redis connection and model, shared so one process holds one of each (one circuit breaker). */
+  shared?: { redis: Redis | null; model: DiagnosisModel | null };
 }): ReviewLoop {
   const env = options.env ?? process.env;
   const logger = options.app.log as unknown as Logger;
-  const redis = env.REDIS_URL ? new Redis(env.REDIS_URL, { lazyConnect: false }) : null;
+  const ownRedis = !options.shared && env.REDIS_URL ? new Redis(env.REDIS_URL, { lazyConnect: false }) : null;
+  const redis = options.shared ? options.shared.redis : ownRedis;
+  const model = options.shared ? options.shared.model : createModelFromEnv(env, logger);
   const prefix = env.KUBECURE_QUEUE_PREFIX ?? 'kubecure';
   const ledger = redis ? new RedisLedger(redis, `${prefix}:command:`) : new MemoryLedger();
   const store = redis ? new RedisMergedFixStore(redis, `${prefix}:merged:`) : new MemoryMergedFixStore();
   const verify = createRecoveryHandler({ auth: options.app.auth.bind(options.app), store, logger, correlator: options.correlator });
   return {
-    onCommand: createCommandHandler({ remediate: options.remediate ?? remediate, model: createModelFromEnv(env, logger), ledger, logger }),
+    onCommand: createCommandHandler({ remediate: options.remediate ?? remediate, model, ledger, logger }),
     onMerged: createMergedHandler({ store, logger }),
     onRecovery: async (report) => {
       await verify(report);
     },
-    close: () => redis?.disconnect(),
+    close: () => ownRedis?.disconnect(),
   };
 }
