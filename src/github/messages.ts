@@ -179,6 +179,8 @@ export const reviewMessages = {
       ...(cascade && cascade.recovered.length > 0 ? ['', `Recovered with it: ${cascade.recovered.map((name) => `\`${name}\``).join(', ')}.`] : []),
       ...(cascade && cascade.stillFailing.length > 0 ? ['', `Not yet reported recovered: ${cascade.stillFailing.map((name) => `\`${name}\``).join(', ')}.`] : []),
     ].join('\n'),
+  dependentRecovered: (rootPull: number) =>
+    `### ✅ Recovered with its root cause\n\nThe fix of the root cause (#${rootPull}) was verified and this workload has recovered since: closing this thread.`,
   fixFailed: (report: FailureReport, followUpUrl: string | null) =>
     [
       '### ❌ The fix did not hold',
