@@ -198,6 +198,9 @@ describe('dependents that had threads of their own, and their recovery', () => {
     const early = await runIncident([cartservice({ withServices: false }), frontend({ withServices: false })], { restart: false });
     const cartThread = [...early.github.threads.values()].find((thread) => thread.title.includes('cartservice'));
     expect(cartThread?.state).toBe('open');
+    // After the grace period cartservice stands as the root of what fails because of it.
+    expect(cartThread!.body).toContain('1 other workload is failing because `Deployment shop/cartservice` is (ProbeFailure (Unhealthy)).');
+    expect(early.outcomes.filter((outcome) => !outcome.endsWith(':wait'))).toEqual([expect.stringMatching(/^cartservice:(pull_request|issue)$/), 'frontend:dependent']);
     early.clock.now += 10 * 60_000;
     // Then redis-cart's OOM, and the dependents are reported again (they still fail) — after a restart.
     const late = await runIncident([redisCart({ withServices: false }), cartservice({ withServices: false }), frontend({ withServices: false })], {
