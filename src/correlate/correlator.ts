@@ -115,11 +115,6 @@ export class Correlator {
     return this.rootVerdict(own, null, firstArrival(own), now);
   }
 
-  /** Every dependent remembered for a root cause (its blast radius so far). */
-  async dependentsOf(rootFingerprint: string): Promise<GroupMember[]> {
-    return this.store.dependentsOf(rootFingerprint);
-  }
-
   /** Which of a root's dependents were reported recovered (in this replica or any other). */
   async recoveredWithRoot(rootFingerprint: string): Promise<RecoveryWithRoot> {
     const members = await this.store.dependentsOf(rootFingerprint);
