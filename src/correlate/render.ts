@@ -11,6 +11,9 @@ import type { Dependent } from './rank.js';
 import type { GroupMember } from './window-store.js';
 
 const MAX_EVIDENCE_CHARS = 400;
+/** A body is capped at 65,536 characters by GitHub: a storm of dependents must not break the edit. */
+const MAX_LISTED = 30;
+const MAX_WITH_EVIDENCE = 10;
 export const BLAST_RADIUS_START = '<!-- kubecure:blast-radius -->';
 export const BLAST_RADIUS_END = '<!-- /kubecure:blast-radius -->';
 const DELIMITED = /<!-- kubecure:blast-radius -->[\s\S]*?<!-- \/kubecure:blast-radius -->/;
@@ -57,8 +60,8 @@ export function renderBlastRadiusSection(root: BlastRadiusRoot, members: GroupMe
   if (members.length === 0) return `${BLAST_RADIUS_START}\n${BLAST_RADIUS_END}`;
   const sorted = [...members].sort((a, b) => describeWorkload(a.workload).localeCompare(describeWorkload(b.workload)));
   const count = sorted.length === 1 ? '1 other workload is' : `${sorted.length} other workloads are`;
-  const rows = sorted.map((member) => `| ${workloadCell(member.workload)} | ${escapeCell(member.failure ?? '—')} | ${escapeCell((member.via ?? []).join(' → ') || '—')} |`);
-  const evidence = sorted.map((member) => `- ${workloadCell(member.workload)}\n${member.evidence.map((line) => `  - ${code(line)}`).join('\n')}`);
+  const rows = sorted.slice(0, MAX_LISTED).map((member) => `| ${workloadCell(member.workload)} | ${escapeCell(member.failure ?? '—')} | ${escapeCell((member.via ?? []).join(' → ') || '—')} |`);
+  const evidence = sorted.slice(0, MAX_WITH_EVIDENCE).map((member) => `- ${workloadCell(member.workload)}\n${member.evidence.map((line) => `  - ${code(line)}`).join('\n')}`);
   return [
     BLAST_RADIUS_START,
     '### Blast radius',
@@ -68,10 +71,12 @@ export function renderBlastRadiusSection(root: BlastRadiusRoot, members: GroupMe
     '| Dependent | Failure | Chain |',
     '| --- | --- | --- |',
     ...rows,
+    ...(sorted.length > MAX_LISTED ? ['', `…and ${sorted.length - MAX_LISTED} more.`] : []),
     '',
     '<details><summary>Evidence tying each dependent to this failure</summary>',
     '',
     ...evidence,
+    ...(sorted.length > MAX_WITH_EVIDENCE ? [`- …and ${sorted.length - MAX_WITH_EVIDENCE} more.`] : []),
     '',
     '</details>',
     BLAST_RADIUS_END,

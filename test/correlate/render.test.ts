@@ -34,6 +34,19 @@ describe('renderBlastRadius', () => {
     expect(renderBlastRadius({ root: group!.root, dependents: [] })).toBe(`${BLAST_RADIUS_START}\n${BLAST_RADIUS_END}`);
   });
 
+  it('stays well inside the size of a GitHub body when hundreds of workloads depend on the root', () => {
+    const many = Array.from({ length: 300 }, (_, index) => ({
+      ...group!.dependents[0]!,
+      fingerprint: `fp-${index}`,
+      report: { ...group!.dependents[0]!.report, workload: { ...group!.dependents[0]!.report.workload, name: `api-${String(index).padStart(3, '0')}` } },
+      evidence: ['x'.repeat(2_000), 'y'.repeat(2_000), 'z'.repeat(2_000)],
+    }));
+    const markdown = renderBlastRadius({ root: group!.root, dependents: many });
+    expect(markdown).toContain('300 other workloads are failing');
+    expect(markdown).toContain('…and 270 more.');
+    expect(markdown.length).toBeLessThan(30_000);
+  });
+
   it('is the same whatever order the dependents were remembered in', () => {
     const reversed = { root: group!.root, dependents: [...group!.dependents].reverse() };
     expect(renderBlastRadius(reversed)).toBe(renderBlastRadius(group!));
