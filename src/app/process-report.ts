@@ -27,6 +27,7 @@ import { branchFor } from '../github/pull-request.js';
 import { renderThread } from '../github/render/index.js';
 import { LABEL, categoryLabel, messages } from '../github/messages.js';
 import { rateLimitDelay } from '../github/rate-limit.js';
+import { applyWriteBudget, WritesDeferredError, type BudgetedWrites, type WriteBudget } from '../github/write-budget.js';
 import { RetryLaterError, type JobInfo } from '../queue/types.js';
 import { routeReport } from './routing.js';
 import { KeyedLock } from './keyed-lock.js';
@@ -76,6 +77,8 @@ export interface ReportProcessorDeps {
   correlator?: Correlator | null;
   /** Bound of one GitHub request (default 30 s); a hung connection fails the job, which the queue retries. */
   requestTimeoutMs?: number;
+  /** Paces content-creating requests per installation (shared by replicas with Redis); absent: unpaced. */
+  writeBudget?: WriteBudget | null;
   /** GitHub Enterprise host for recognising repository URLs; github.com by default. */
   githubHost?: string;
   now?: () => Date;
@@ -112,6 +115,10 @@ export class ReportProcessor {
         metrics.jobs.inc({ outcome: 'postponed' });
         throw error;
       }
+      if (error instanceof WritesDeferredError) {
+        metrics.jobs.inc({ outcome: 'postponed' });
+        throw new RetryLaterError(error.message, error.delayMs);
+      }
       const delay = rateLimitDelay(error);
       metrics.jobs.inc({ outcome: delay === null ? 'error' : 'rate_limited' });
       if (delay !== null) throw new RetryLaterError(`GitHub rate limit: ${(error as Error).message}`, delay);
@@ -126,11 +133,27 @@ export class ReportProcessor {
     if (!routed.ok) return { outcome: 'dropped', reason: 'no-repository', detail: routed.reason };
     const { route } = routed;
     const octokit = withRequestTimeout((await this.#deps.auth(route.installationId)) as GitHub, this.#deps.requestTimeoutMs);
+    const writes = this.#budgetWrites(octokit, String(route.installationId));
     // One job at a time per installation: limits are counted and writes made without racing.
-    return this.#locks.run(String(route.installationId), () => this.#processInRepository(job, octokit, { owner: route.owner, repo: route.repo }));
+    return this.#locks.run(String(route.installationId), () => this.#processInRepository(job, octokit, { owner: route.owner, repo: route.repo }, writes));
   }
 
-  async #processInRepository(job: FailureJob, octokit: GitHub, repository: RepoRef): Promise<JobOutcome> {
+  #budgetWrites(octokit: GitHub, installation: string): BudgetedWrites {
+    const { writeBudget: budget, metrics } = this.#deps;
+    if (!budget) return { priority: 'new-failure' };
+    return applyWriteBudget(octokit, {
+      budget,
+      installation,
+      rateLimitDelay: (error) => rateLimitDelay(error),
+      onWrite: () => metrics.writes.inc({ installation }),
+      onPause: ({ ms }) => {
+        metrics.writePauses.inc({ installation });
+        this.#deps.logger.warn({ installation, pauseMs: ms }, 'GitHub rate limit: writes to this installation paused on every replica');
+      },
+    });
+  }
+
+  async #processInRepository(job: FailureJob, octokit: GitHub, repository: RepoRef, writes: BudgetedWrites): Promise<JobOutcome> {
     const { report } = job;
     const where = `${repository.owner}/${repository.repo}`;
     const drop = (reason: DropReason, detail: string): JobOutcome => ({ outcome: 'dropped', reason, detail, repository: where });
@@ -162,6 +185,8 @@ export class ReportProcessor {
 
     const open = openThreadFor(threads, fingerprint);
     if (open) {
+      // A recurrence only refreshes a count: when writes are scarce it waits for new failures.
+      writes.priority = 'refresh';
       await writer.updateSticky(open, RECURRENCE_TOPIC, (previous) => renderRecurrence(previous, open, report, job.deliveryId));
       return { outcome: 'recurrence', repository: where, number: open.number };
     }

@@ -69,6 +69,7 @@ beforeAll(async () => {
     REDIS_URL,
     KUBECURE_QUEUE_PREFIX: prefix,
     KUBECURE_LLM_PROVIDER: 'none',
+    KUBECURE_WRITE_INTERVAL_MS: '20',
   });
   const log = pino({ level: 'debug' }, new Writable({ write: (chunk, _encoding, done) => (logs.push('app', String(chunk)), done()) }));
   const port = await freePort();
