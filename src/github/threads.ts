@@ -1,8 +1,12 @@
 /**
  * Finding KubeCure's own threads. Dedup is decided from GitHub's current state, not from memory:
- * one listing of the `kubecure`-labelled issues and pull requests (newest first) tells which
+ * the listing of the `kubecure`-labelled issues and pull requests (newest first) tells which
  * thread is open for a fingerprint, which pull request was closed unmerged, and how many were
  * opened recently (for limits and cooldowns).
+ *
+ * One page of the newest threads serves a repository with few of them. When that page is full,
+ * older threads exist, and every OPEN thread is then read too, page by page however many there
+ * are: an open thread must be found to avoid a duplicate, whatever its age.
  */
 import { decodeMarker, findFingerprint, type MarkerPayload } from './marker.js';
 import { LABEL } from './messages.js';
@@ -25,16 +29,21 @@ export interface Thread {
 /** How many recent threads one listing reads; older ones matter neither for limits nor for dedup in practice. */
 const PAGE_SIZE = 100;
 
+type IssueItem = Awaited<ReturnType<GitHub['rest']['issues']['listForRepo']>>['data'][number];
+
 export async function listThreads(octokit: GitHub, repository: RepoRef): Promise<Thread[]> {
-  const { data } = await octokit.rest.issues.listForRepo({
-    ...repository,
-    labels: LABEL,
-    state: 'all',
-    sort: 'created',
-    direction: 'desc',
-    per_page: PAGE_SIZE,
-  });
-  return data.map((item) => ({
+  const query = { ...repository, labels: LABEL, sort: 'created', direction: 'desc', per_page: PAGE_SIZE } as const;
+  const { data: recent } = await octokit.rest.issues.listForRepo({ ...query, state: 'all' });
+  if (recent.length < PAGE_SIZE) return recent.map(toThread);
+  const open = await octokit.paginate(octokit.rest.issues.listForRepo, { ...query, state: 'open' });
+  const seen = new Set(recent.map((item) => item.number));
+  const older = open.filter((item) => !seen.has(item.number));
+  // Newest first, as one listing would have been: limits and cooldowns read the front.
+  return [...recent, ...older].map(toThread);
+}
+
+function toThread(item: IssueItem): Thread {
+  return {
     number: item.number,
     kind: item.pull_request ? 'pull_request' : 'issue',
     state: item.state === 'open' ? 'open' : 'closed',
@@ -45,7 +54,7 @@ export async function listThreads(octokit: GitHub, repository: RepoRef): Promise
     createdAt: item.created_at,
     fingerprint: findFingerprint(item.body),
     marker: decodeMarker(item.body),
-  }));
+  };
 }
 
 export function openThreadFor(threads: Thread[], fingerprint: string): Thread | null {
