@@ -22,7 +22,9 @@ import type { ClusterRegistry } from '../server/clusters.js';
 import type { AppMetrics } from '../server/metrics.js';
 import { withRequestTimeout, type GitHub, type RepoRef } from '../github/octokit.js';
 import { GitHubRepoView } from '../github/repo-view.js';
-import { closedUnmergedPullRequestFor, listThreads, openThreadFor, type Thread } from '../github/threads.js';
+import { closedUnmergedPullRequestFor, listThreads, openPullRequestForChange, openThreadFor, type Thread } from '../github/threads.js';
+import { changeIdentityOf } from '../github/change-identity.js';
+import { clusterTopic, renderJoinedCluster } from './joined-cluster.js';
 import { branchFor } from '../github/pull-request.js';
 import { renderThread } from '../github/render/index.js';
 import { LABEL, categoryLabel, messages } from '../github/messages.js';
@@ -50,6 +52,7 @@ export interface FailureJob {
 export type JobOutcome =
   | { outcome: 'pull_request' | 'issue'; repository: string; number: number | null; dryRun: boolean }
   | { outcome: 'recurrence'; repository: string; number: number }
+  | { outcome: 'joined'; repository: string; number: number }
   | { outcome: 'fix_failed'; repository: string; pull: number; followUp: number | null }
   | { outcome: 'dependent'; repository: string; rootFingerprint: string; rootThread: number | null }
   | { outcome: 'dropped'; reason: DropReason; detail: string; repository?: string };
@@ -187,6 +190,11 @@ export class ReportProcessor {
     if (open) {
       // A recurrence only refreshes a count: when writes are scarce it waits for new failures.
       writes.priority = 'refresh';
+      if (open.fingerprint !== fingerprint) {
+        // Another cluster's failure that joined this thread: its own comment, its own counts.
+        await writer.updateSticky(open, clusterTopic(report.cluster), (previous) => renderJoinedCluster(previous, report, job.deliveryId));
+        return { outcome: 'recurrence', repository: where, number: open.number };
+      }
       await writer.updateSticky(open, RECURRENCE_TOPIC, (previous) => renderRecurrence(previous, open, report, job.deliveryId));
       return { outcome: 'recurrence', repository: where, number: open.number };
     }
@@ -233,14 +241,23 @@ export class ReportProcessor {
 
     let heldBack: string | null = null;
     if (remediation.outcome.decision === 'pull_request' && remediation.outcome.changes.length > 0) {
+      const { changes } = remediation.outcome;
+      const join = async (thread: Pick<Thread, 'number' | 'kind'>): Promise<JobOutcome> => {
+        await writer.joinThread(thread, remediation.fingerprint, clusterTopic(job.report.cluster), (previous) => renderJoinedCluster(previous, job.report, job.deliveryId));
+        return { outcome: 'joined', repository: where, number: thread.number };
+      };
+      // The same change is already proposed (one manifest, several clusters): one thread for all.
+      const sharing = openPullRequestForChange(threads, changeIdentityOf(changes));
+      if (sharing) return join(sharing);
       const allowance = pullRequestAllowance(threads, config, now);
       if (allowance.allowed) {
         const rendered = renderThread(remediation, renderOptions);
         const pull = await writer.openPullRequest({
           repository,
           base: view.head,
-          branch: branchFor(job.report),
-          changes: remediation.outcome.changes,
+          branch: branchFor(job.report, changes),
+          changes,
+          fingerprint: remediation.fingerprint,
           commitMessage: messages.commitMessage(rendered.title, remediation.fingerprint),
           title: rendered.title,
           body: rendered.body,
@@ -249,6 +266,8 @@ export class ReportProcessor {
           reviewers: config.reviewers,
           teamReviewers: config.teamReviewers,
         });
+        // Another replica opened this change's pull request for another cluster meanwhile.
+        if (pull?.sharedWith) return join({ number: pull.number, kind: 'pull_request' });
         return { outcome: 'pull_request', repository: where, number: pull?.number ?? null, dryRun: writer.dryRun };
       }
       if (allowance.retryInMs !== undefined) throw new RetryLaterError(allowance.reason, allowance.retryInMs);

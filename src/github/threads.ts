@@ -8,7 +8,7 @@
  * older threads exist, and every OPEN thread is then read too, page by page however many there
  * are: an open thread must be found to avoid a duplicate, whatever its age.
  */
-import { decodeMarker, findFingerprint, type MarkerPayload } from './marker.js';
+import { decodeMarker, findFingerprint, findJoinedFingerprints, type MarkerPayload } from './marker.js';
 import { LABEL } from './messages.js';
 import type { GitHub, RepoRef } from './octokit.js';
 
@@ -24,6 +24,8 @@ export interface Thread {
   fingerprint: string | null;
   /** Null when the body carries no readable marker (an edited body, an older version). */
   marker: MarkerPayload | null;
+  /** Failures of other clusters that need the same change and joined this thread. */
+  joined: string[];
 }
 
 /** How many recent threads one listing reads; older ones matter neither for limits nor for dedup in practice. */
@@ -54,11 +56,18 @@ function toThread(item: IssueItem): Thread {
     createdAt: item.created_at,
     fingerprint: findFingerprint(item.body),
     marker: decodeMarker(item.body),
+    joined: findJoinedFingerprints(item.body),
   };
 }
 
+/** The open thread of this failure: its own, or the one it joined because it needs the same change. */
 export function openThreadFor(threads: Thread[], fingerprint: string): Thread | null {
-  return threads.find((thread) => thread.state === 'open' && thread.fingerprint === fingerprint) ?? null;
+  return threads.find((thread) => thread.state === 'open' && (thread.fingerprint === fingerprint || thread.joined.includes(fingerprint))) ?? null;
+}
+
+/** The open pull request making this change, if another failure already asked for it. */
+export function openPullRequestForChange(threads: Thread[], changeId: string): Thread | null {
+  return threads.find((thread) => thread.state === 'open' && thread.kind === 'pull_request' && thread.marker?.changeId === changeId) ?? null;
 }
 
 /** The newest pull request for this fingerprint that was closed without merging. */

@@ -47,7 +47,7 @@ describe('300 existing threads', () => {
     const all = [threadItem(1, report), ...Array.from({ length: 299 }, (_, index) => threadItem(index + 2, otherWorkload(index + 2)))].reverse();
     const github = new GitHubMock().installation().config(configFixture('opted-in.yml')).threads(all.slice(0, 100));
     for (let page = 1; page <= 3; page += 1) {
-      const next = page < 3 ? { link: `<${API}/repos/${OWNER}/${REPO}/issues?labels=kubecure&state=open&sort=created&direction=desc&per_page=100&page=${page + 1}>; rel="next"` } : {};
+      const next: Record<string, string> = page < 3 ? { link: `<${API}/repos/${OWNER}/${REPO}/issues?labels=kubecure&state=open&sort=created&direction=desc&per_page=100&page=${page + 1}>; rel="next"` } : {};
       github.scope
         .get(`/repos/${OWNER}/${REPO}/issues`)
         .query(page === 1 ? OPEN_QUERY : { ...OPEN_QUERY, page: String(page) })
