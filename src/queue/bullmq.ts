@@ -66,6 +66,7 @@ export class BullMqJobQueue implements JobQueue {
   readonly #retry: RetryPolicy;
   readonly #logger: Logger;
   readonly #connection: Redis;
+  readonly #producer: Redis;
   readonly #queue: Queue<ReportJob>;
   #worker: Worker<ReportJob> | null = null;
   #startRequested = false;
@@ -76,7 +77,25 @@ export class BullMqJobQueue implements JobQueue {
     this.#logger = options.logger ?? silentLogger;
     // BullMQ workers block on Redis; they need a connection that never gives up on a command.
     this.#connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
-    this.#queue = new Queue<ReportJob>(this.#name, { connection: this.#connection, prefix: this.#prefix });
+    this.#reportOutages(this.#connection);
+    // The producer fails fast while Redis is down (no offline queue): a report the intake refused
+    // with 503 must not be queued later behind the agent's back, when the agent sends it again.
+    this.#producer = new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    this.#producer.on('error', () => undefined); // reported once by the main connection
+    this.#queue = new Queue<ReportJob>(this.#name, { connection: this.#producer, prefix: this.#prefix });
+  }
+
+  /** One warning when Redis goes away and one line when it is back, not one per reconnect attempt. */
+  #reportOutages(connection: Redis): void {
+    let down = false;
+    connection.on('error', (error: Error) => {
+      if (!down) this.#logger.warn({ err: error }, 'Redis unreachable: reports are refused with 503 until it answers again');
+      down = true;
+    });
+    connection.on('ready', () => {
+      if (down) this.#logger.info('Redis answers again: the queue resumes');
+      down = false;
+    });
   }
 
   get #name(): string {
@@ -106,8 +125,10 @@ export class BullMqJobQueue implements JobQueue {
 
   async start(handler: JobHandler): Promise<void> {
     this.#startRequested = true;
+    const workerConnection = this.#connection.duplicate();
+    workerConnection.on('error', () => undefined); // reported once by the main connection
     this.#worker = new Worker<ReportJob>(this.#name, (job, token) => this.#process(job, token, handler), {
-      connection: this.#connection.duplicate(),
+      connection: workerConnection,
       prefix: this.#prefix,
       concurrency: this.#options.concurrency ?? 2,
       lockDuration: this.#options.lockDuration ?? 60_000,
@@ -162,6 +183,7 @@ export class BullMqJobQueue implements JobQueue {
   async close(): Promise<void> {
     await this.#worker?.close();
     await this.#queue.close();
+    this.#producer.disconnect();
     this.#connection.disconnect();
   }
 }
