@@ -22,11 +22,14 @@ import type { ClusterRegistry } from '../server/clusters.js';
 import type { AppMetrics } from '../server/metrics.js';
 import { withRequestTimeout, type GitHub, type RepoRef } from '../github/octokit.js';
 import { GitHubRepoView } from '../github/repo-view.js';
-import { closedUnmergedPullRequestFor, listThreads, openThreadFor, type Thread } from '../github/threads.js';
+import { closedUnmergedPullRequestFor, listThreads, openPullRequestForChange, openThreadFor, type Thread } from '../github/threads.js';
+import { changeIdentityOf } from '../github/change-identity.js';
+import { clusterTopic, renderJoinedCluster } from './joined-cluster.js';
 import { branchFor } from '../github/pull-request.js';
 import { renderThread } from '../github/render/index.js';
 import { LABEL, categoryLabel, messages } from '../github/messages.js';
 import { rateLimitDelay } from '../github/rate-limit.js';
+import { applyWriteBudget, WritesDeferredError, type BudgetedWrites, type WriteBudget } from '../github/write-budget.js';
 import { RetryLaterError, type JobInfo } from '../queue/types.js';
 import { routeReport } from './routing.js';
 import { KeyedLock } from './keyed-lock.js';
@@ -49,6 +52,7 @@ export interface FailureJob {
 export type JobOutcome =
   | { outcome: 'pull_request' | 'issue'; repository: string; number: number | null; dryRun: boolean }
   | { outcome: 'recurrence'; repository: string; number: number }
+  | { outcome: 'joined'; repository: string; number: number }
   | { outcome: 'fix_failed'; repository: string; pull: number; followUp: number | null }
   | { outcome: 'dependent'; repository: string; rootFingerprint: string; rootThread: number | null }
   | { outcome: 'dropped'; reason: DropReason; detail: string; repository?: string };
@@ -76,6 +80,8 @@ export interface ReportProcessorDeps {
   correlator?: Correlator | null;
   /** Bound of one GitHub request (default 30 s); a hung connection fails the job, which the queue retries. */
   requestTimeoutMs?: number;
+  /** Paces content-creating requests per installation (shared by replicas with Redis); absent: unpaced. */
+  writeBudget?: WriteBudget | null;
   /** GitHub Enterprise host for recognising repository URLs; github.com by default. */
   githubHost?: string;
   now?: () => Date;
@@ -112,6 +118,10 @@ export class ReportProcessor {
         metrics.jobs.inc({ outcome: 'postponed' });
         throw error;
       }
+      if (error instanceof WritesDeferredError) {
+        metrics.jobs.inc({ outcome: 'postponed' });
+        throw new RetryLaterError(error.message, error.delayMs);
+      }
       const delay = rateLimitDelay(error);
       metrics.jobs.inc({ outcome: delay === null ? 'error' : 'rate_limited' });
       if (delay !== null) throw new RetryLaterError(`GitHub rate limit: ${(error as Error).message}`, delay);
@@ -126,11 +136,27 @@ export class ReportProcessor {
     if (!routed.ok) return { outcome: 'dropped', reason: 'no-repository', detail: routed.reason };
     const { route } = routed;
     const octokit = withRequestTimeout((await this.#deps.auth(route.installationId)) as GitHub, this.#deps.requestTimeoutMs);
+    const writes = this.#budgetWrites(octokit, String(route.installationId));
     // One job at a time per installation: limits are counted and writes made without racing.
-    return this.#locks.run(String(route.installationId), () => this.#processInRepository(job, octokit, { owner: route.owner, repo: route.repo }));
+    return this.#locks.run(String(route.installationId), () => this.#processInRepository(job, octokit, { owner: route.owner, repo: route.repo }, writes));
   }
 
-  async #processInRepository(job: FailureJob, octokit: GitHub, repository: RepoRef): Promise<JobOutcome> {
+  #budgetWrites(octokit: GitHub, installation: string): BudgetedWrites {
+    const { writeBudget: budget, metrics } = this.#deps;
+    if (!budget) return { priority: 'new-failure' };
+    return applyWriteBudget(octokit, {
+      budget,
+      installation,
+      rateLimitDelay: (error) => rateLimitDelay(error),
+      onWrite: () => metrics.writes.inc({ installation }),
+      onPause: ({ ms }) => {
+        metrics.writePauses.inc({ installation });
+        this.#deps.logger.warn({ installation, pauseMs: ms }, 'GitHub rate limit: writes to this installation paused on every replica');
+      },
+    });
+  }
+
+  async #processInRepository(job: FailureJob, octokit: GitHub, repository: RepoRef, writes: BudgetedWrites): Promise<JobOutcome> {
     const { report } = job;
     const where = `${repository.owner}/${repository.repo}`;
     const drop = (reason: DropReason, detail: string): JobOutcome => ({ outcome: 'dropped', reason, detail, repository: where });
@@ -161,7 +187,14 @@ export class ReportProcessor {
 
     const open = openThreadFor(threads, fingerprint);
     if (open) {
+      // A recurrence only refreshes a count: when writes are scarce it waits for new failures.
+      writes.priority = 'refresh';
       await refreshRootThread({ rootThread: open, root: report.workload, rootFailure: failureOf(report), group: verdict.group, threads, writer });
+      if (open.fingerprint !== fingerprint) {
+        // Another cluster's failure that joined this thread: its own comment, its own counts.
+        await writer.updateSticky(open, clusterTopic(report.cluster), (previous) => renderJoinedCluster(previous, report, job.deliveryId));
+        return { outcome: 'recurrence', repository: where, number: open.number };
+      }
       await writer.updateSticky(open, RECURRENCE_TOPIC, (previous) => renderRecurrence(previous, open, report, job.deliveryId));
       return { outcome: 'recurrence', repository: where, number: open.number };
     }
@@ -210,14 +243,23 @@ export class ReportProcessor {
 
     let heldBack: string | null = null;
     if (remediation.outcome.decision === 'pull_request' && remediation.outcome.changes.length > 0) {
+      const { changes } = remediation.outcome;
+      const join = async (thread: Pick<Thread, 'number' | 'kind'>): Promise<JobOutcome> => {
+        await writer.joinThread(thread, remediation.fingerprint, clusterTopic(job.report.cluster), (previous) => renderJoinedCluster(previous, job.report, job.deliveryId));
+        return { outcome: 'joined', repository: where, number: thread.number };
+      };
+      // The same change is already proposed (one manifest, several clusters): one thread for all.
+      const sharing = openPullRequestForChange(threads, changeIdentityOf(changes));
+      if (sharing) return join(sharing);
       const allowance = pullRequestAllowance(threads, config, now);
       if (allowance.allowed) {
         const rendered = renderThread(remediation, renderOptions);
         const pull = await writer.openPullRequest({
           repository,
           base: view.head,
-          branch: branchFor(job.report),
-          changes: remediation.outcome.changes,
+          branch: branchFor(job.report, changes),
+          changes,
+          fingerprint: remediation.fingerprint,
           commitMessage: messages.commitMessage(rendered.title, remediation.fingerprint),
           title: rendered.title,
           body: rendered.body,
@@ -227,6 +269,8 @@ export class ReportProcessor {
           teamReviewers: config.teamReviewers,
         });
         await linkDependents(pull);
+        // Another replica opened this change's pull request for another cluster meanwhile.
+        if (pull?.sharedWith) return join({ number: pull.number, kind: 'pull_request' });
         return { outcome: 'pull_request', repository: where, number: pull?.number ?? null, dryRun: writer.dryRun };
       }
       if (allowance.retryInMs !== undefined) throw new RetryLaterError(allowance.reason, allowance.retryInMs);

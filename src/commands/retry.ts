@@ -92,7 +92,8 @@ async function retryOnIssue(run: CommandRun, diagnosis: Rediagnosis): Promise<Co
   const pull = await writeFixPullRequest(octokit, {
     repository,
     base: view.head,
-    branch: branchFor(remediation.report),
+    branch: branchFor(remediation.report, remediation.outcome.changes),
+    fingerprint: remediation.fingerprint,
     changes: remediation.outcome.changes,
     commitMessage: messages.commitMessage(rendered.title, remediation.fingerprint),
     title: rendered.title,

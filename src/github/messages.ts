@@ -50,6 +50,8 @@ export const messages = {
   stickyHeading: '### 🔁 This failure is still happening',
   stickyBody: (occurrences: number, firstSeen: string, lastSeen: string, cluster: string) =>
     `KubeCure has seen it **${occurrences}** time${occurrences === 1 ? '' : 's'} on cluster \`${cluster}\` (first ${firstSeen}, last ${lastSeen}).`,
+  joinedClusterHeading: (cluster: string) =>
+    `### 🌐 Also failing on cluster \`${cluster}\`\n\nThe same change fixes it: this pull request covers this cluster too.`,
   stickyLimited: (reason: string) => `A new pull request was held back: ${reason}.`,
 
   configIssueTitle: 'KubeCure cannot read .github/kubecure.yml',

@@ -2,6 +2,12 @@
  * The durable queue: BullMQ on Redis. Several App replicas share it; a job whose worker dies is
  * picked up by another once its lock expires (stalled-job recovery), failed jobs retry with
  * exponential backoff, and reports of one failure within the dedup window share one job.
+ *
+ * Redis faults: an add that Redis cannot take within `enqueueTimeoutMs` fails (the intake answers
+ * 503, so the agent keeps the report and retries) instead of waiting in ioredis's offline queue;
+ * a job that runs past `jobTimeoutMs` fails and is retried, so a worker stuck on a request that
+ * never returns does not hold its job (renewing the lock) forever; readiness means Redis answers
+ * and, once started, the worker is running.
  */
 import { randomUUID } from 'node:crypto';
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
@@ -31,7 +37,27 @@ export interface BullMqQueueOptions {
   lockDuration?: number;
   /** How often workers look for stalled jobs. */
   stalledInterval?: number;
+  /** How long an add may wait for Redis before the report is refused (default 5 s). */
+  enqueueTimeoutMs?: number;
+  /** How long one run of a job may take before it fails and is retried (default 10 min). */
+  jobTimeoutMs?: number;
   logger?: Logger;
+}
+
+const DEFAULT_ENQUEUE_TIMEOUT_MS = 5_000;
+const DEFAULT_JOB_TIMEOUT_MS = 10 * 60_000;
+
+/** The promise's result, or a rejection once `ms` have passed (the work itself is not cancelled). */
+async function withDeadline<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export class BullMqJobQueue implements JobQueue {
@@ -40,8 +66,10 @@ export class BullMqJobQueue implements JobQueue {
   readonly #retry: RetryPolicy;
   readonly #logger: Logger;
   readonly #connection: Redis;
+  readonly #producer: Redis;
   readonly #queue: Queue<ReportJob>;
   #worker: Worker<ReportJob> | null = null;
+  #startRequested = false;
 
   constructor(options: BullMqQueueOptions) {
     this.#options = options;
@@ -49,7 +77,25 @@ export class BullMqJobQueue implements JobQueue {
     this.#logger = options.logger ?? silentLogger;
     // BullMQ workers block on Redis; they need a connection that never gives up on a command.
     this.#connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
-    this.#queue = new Queue<ReportJob>(this.#name, { connection: this.#connection, prefix: this.#prefix });
+    this.#reportOutages(this.#connection);
+    // The producer fails fast while Redis is down (no offline queue): a report the intake refused
+    // with 503 must not be queued later behind the agent's back, when the agent sends it again.
+    this.#producer = new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    this.#producer.on('error', () => undefined); // reported once by the main connection
+    this.#queue = new Queue<ReportJob>(this.#name, { connection: this.#producer, prefix: this.#prefix });
+  }
+
+  /** One warning when Redis goes away and one line when it is back, not one per reconnect attempt. */
+  #reportOutages(connection: Redis): void {
+    let down = false;
+    connection.on('error', (error: Error) => {
+      if (!down) this.#logger.warn({ err: error }, 'Redis unreachable: reports are refused with 503 until it answers again');
+      down = true;
+    });
+    connection.on('ready', () => {
+      if (down) this.#logger.info('Redis answers again: the queue resumes');
+      down = false;
+    });
   }
 
   get #name(): string {
@@ -62,7 +108,7 @@ export class BullMqJobQueue implements JobQueue {
 
   async enqueue(job: ReportJob, options: { dedupKey: string }): Promise<EnqueueResult> {
     const id = randomUUID();
-    const added = await this.#queue.add(job.type, job, {
+    const adding = this.#queue.add(job.type, job, {
       jobId: id,
       attempts: this.#retry.attempts,
       backoff: { type: 'exponential', delay: this.#retry.backoffMs },
@@ -70,14 +116,19 @@ export class BullMqJobQueue implements JobQueue {
       removeOnComplete: { age: 24 * 3600, count: 1000 },
       removeOnFail: { age: 7 * 24 * 3600 },
     });
+    // Answered only once Redis holds the job: the intake's 202 means "durably queued".
+    const added = await withDeadline(adding, this.#options.enqueueTimeoutMs ?? DEFAULT_ENQUEUE_TIMEOUT_MS, 'Redis did not take the job in time');
     // A deduplicated add answers with the job that already holds the key.
     const actualId = added.id ?? id;
     return { id: actualId, coalesced: actualId !== id };
   }
 
   async start(handler: JobHandler): Promise<void> {
+    this.#startRequested = true;
+    const workerConnection = this.#connection.duplicate();
+    workerConnection.on('error', () => undefined); // reported once by the main connection
     this.#worker = new Worker<ReportJob>(this.#name, (job, token) => this.#process(job, token, handler), {
-      connection: this.#connection.duplicate(),
+      connection: workerConnection,
       prefix: this.#prefix,
       concurrency: this.#options.concurrency ?? 2,
       lockDuration: this.#options.lockDuration ?? 60_000,
@@ -94,7 +145,8 @@ export class BullMqJobQueue implements JobQueue {
 
   async #process(job: Job<ReportJob>, token: string | undefined, handler: JobHandler): Promise<void> {
     try {
-      await handler(job.data, { id: job.id ?? '', attempt: job.attemptsMade + 1 });
+      const timeoutMs = this.#options.jobTimeoutMs ?? DEFAULT_JOB_TIMEOUT_MS;
+      await withDeadline(handler(job.data, { id: job.id ?? '', attempt: job.attemptsMade + 1 }), timeoutMs, `job ran longer than ${timeoutMs} ms`);
     } catch (error) {
       if (error instanceof RetryLaterError && token) {
         this.#logger.info({ jobId: job.id, delayMs: error.delayMs }, `Report job postponed: ${error.message}`);
@@ -108,11 +160,19 @@ export class BullMqJobQueue implements JobQueue {
   }
 
   async ready(): Promise<boolean> {
+    return (await this.problem()) === null;
+  }
+
+  /** Why this replica cannot take and make progress on work, or null when it can. */
+  async problem(): Promise<string | null> {
     try {
-      return (await this.#connection.ping()) === 'PONG';
+      const pong = await withDeadline(this.#connection.ping(), 1_000, 'no answer');
+      if (pong !== 'PONG') return 'redis-unreachable';
     } catch {
-      return false;
+      return 'redis-unreachable';
     }
+    if (this.#startRequested && !this.#worker?.isRunning()) return 'worker-not-running';
+    return null;
   }
 
   /** Counts by state, for tests and metrics. */
@@ -123,6 +183,7 @@ export class BullMqJobQueue implements JobQueue {
   async close(): Promise<void> {
     await this.#worker?.close();
     await this.#queue.close();
+    this.#producer.disconnect();
     this.#connection.disconnect();
   }
 }

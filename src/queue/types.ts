@@ -30,6 +30,8 @@ export interface JobQueue {
   start(handler: JobHandler): Promise<void>;
   /** Whether the queue can accept jobs (Redis reachable). */
   ready(): Promise<boolean>;
+  /** Why this replica cannot take and make progress on work (`redis-unreachable`, `worker-not-running`), or null. */
+  problem?(): Promise<string | null>;
   close(): Promise<void>;
 }
 

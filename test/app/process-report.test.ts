@@ -8,6 +8,7 @@ import { silentLogger } from '../../src/logger.js';
 import { decodeMarker, encodeMarker } from '../../src/github/marker.js';
 import { fingerprintOf } from '../../src/report/fingerprint.js';
 import { RetryLaterError } from '../../src/queue/types.js';
+import { branchFor } from '../../src/github/pull-request.js';
 import {
   API,
   CHECKOUT_MANIFEST,
@@ -24,7 +25,9 @@ import {
 const NOW = new Date('2026-11-22T00:10:00Z');
 const FILES = { 'apps/checkout/deployment.yaml': CHECKOUT_MANIFEST, 'README.md': '# gitops\n' };
 const MANIFEST = 'apps/checkout/deployment.yaml';
-const BRANCH = 'kubecure/shop/checkout-oomkilled';
+const RAISED = CHECKOUT_MANIFEST.replace('memory: 256Mi', 'memory: 512Mi');
+/** The branch of this change: the workload, the category and the change's identity. */
+const BRANCH = branchFor(oomReport(), [{ file: MANIFEST, before: CHECKOUT_MANIFEST, after: RAISED, diff: '' }]);
 
 function processor(metrics = new AppMetrics()) {
   const probot = testProbot();
@@ -122,7 +125,10 @@ describe('a failure report becomes a pull request', () => {
       .post(`/repos/${OWNER}/${REPO}/git/trees`).reply(201, { sha: 'newtree' })
       .post(`/repos/${OWNER}/${REPO}/git/commits`).reply(201, { sha: 'newcommit' })
       .post(`/repos/${OWNER}/${REPO}/git/refs`).reply(422, { message: 'Reference already exists' })
-      .patch(`/repos/${OWNER}/${REPO}/git/refs/heads%2Fkubecure%2Fshop%2Fcheckout-oomkilled`, (body) => ((forced = body), true))
+      // The branch holds this failure's older commit (its fingerprint in the message): moved.
+      .get(`/repos/${OWNER}/${REPO}/git/ref/${encodeURIComponent(`heads/${BRANCH}`)}`).reply(200, { object: { sha: 'oldcommit' } })
+      .get(`/repos/${OWNER}/${REPO}/git/commits/oldcommit`).reply(200, { sha: 'oldcommit', tree: { sha: 'oldtree' }, message: `Old fix\n\nKubeCure-Fingerprint: ${fingerprintOf(oomReport())}` })
+      .patch(`/repos/${OWNER}/${REPO}/git/refs/${encodeURIComponent(`heads/${BRANCH}`)}`, (body) => ((forced = body), true))
       .reply(200, {})
       .post(`/repos/${OWNER}/${REPO}/pulls`).reply(201, { number: 8, html_url: 'u' })
       .post(`/repos/${OWNER}/${REPO}/issues/8/labels`).reply(200, [])

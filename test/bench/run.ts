@@ -15,6 +15,7 @@ import { measureIntakeThroughput } from './intake.js';
 import { benchLocate } from './locate.js';
 import { countGitHubCallsPerPullRequest, measureReportToPullRequest, measureStormDedup } from './pipeline.js';
 import { benchPromptTokens } from './prompt-tokens.js';
+import { measureScaleOut } from './scale.js';
 
 const README = fileURLToPath(new URL('../../README.md', import.meta.url));
 const START = '<!-- bench:start -->';
@@ -32,6 +33,18 @@ const mb = (value: number) => `${number(value)} MB`;
 
 /** Each benchmark: what it measures, how to run it, and how its result reads in the table. */
 const BENCHMARKS: Array<{ measure: string; run: () => Promise<Omit<Row, 'measure'>> }> = [
+  {
+    measure: 'Scale-out under the write budget',
+    async run() {
+      const result = await measureScaleOut();
+      const at = (replicas: number, installations: number) => result.rows.find((row) => row.replicas === replicas && row.installations === installations)!;
+      const cell = (replicas: number, installations: number) => `${replicas} replica${replicas > 1 ? 's' : ''} × ${installations} installation${installations > 1 ? 's' : ''}: ${number(at(replicas, installations).shippedSeconds)} s`;
+      return {
+        result: `${cell(1, 1)} · ${cell(3, 1)} · ${cell(1, 3)} · ${cell(3, 3)}; ${result.writesPerPullRequest} writes per pull request; ceiling ${number(result.pullRequestsPerHourPerInstallation)} pull requests/hour per installation`,
+        setup: `${result.failures} failures drained through the write budget on Redis and the Octokit hook, GitHub stand-in local; measured at ${result.intervalMs} ms between writes (${number(at(1, 1).seconds)} s for 1 × 1) and scaled ×${1000 / result.intervalMs} to the shipped 1 s`,
+      };
+    },
+  },
   {
     measure: 'Intake throughput',
     async run() {

@@ -318,8 +318,9 @@ describe('/kubecure retry on an issue', () => {
     expect(github.scope.pendingMocks()).toEqual([]);
     expect(bodies.tree.base_tree).toBe(github.treeSha);
     expect(bodies.commit.parents).toEqual([github.commitSha]);
-    expect(bodies.ref).toEqual({ ref: `refs/heads/${BRANCH}`, sha: 'newcommit' });
-    expect(bodies.pull).toMatchObject({ head: BRANCH, base: 'main', title: 'Raise memory limit of checkout to 512Mi after OOMKilled' });
+    // A branch of its own, named for the change (the issue had none).
+    expect(bodies.ref).toEqual({ ref: expect.stringMatching(/^refs\/heads\/kubecure\/shop\/checkout-oomkilled-[0-9a-f]{8}$/), sha: 'newcommit' });
+    expect(bodies.pull).toMatchObject({ head: bodies.ref.ref.slice('refs/heads/'.length), base: 'main', title: 'Raise memory limit of checkout to 512Mi after OOMKilled' });
     expect(bodies.pull.body).toMatch(/^Opened from #9 after a reviewer asked KubeCure to diagnose again\. Resolves #9\./);
     expect(decodeMarker(bodies.pull.body)).toMatchObject({ thread: 'pull_request' });
     expect(bodies.labels).toEqual({ labels: ['kubecure', 'kubecure:OOMKilled', 'ops'] });

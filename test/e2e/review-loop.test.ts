@@ -13,7 +13,6 @@ import { optedInConfig, startWorld, waitUntil, type World, type WorldOptions } f
 
 const CHECKOUT = { namespace: 'shop', name: 'checkout', container: 'checkout', image: 'ghcr.io/acme-shop/checkout:1.8.2', memoryLimit: '256Mi' };
 const MANIFEST = 'apps/checkout/deployment.yaml';
-const BRANCH = 'kubecure/shop/checkout-oomkilled';
 
 let world: World | null = null;
 
@@ -30,14 +29,14 @@ afterEach(async () => {
 });
 
 /** The OOMKilled checkout, its pull request opened and the App idle. */
-async function checkoutPullRequest(options: Partial<WorldOptions> = {}): Promise<{ world: World; checkout: Workload; number: number }> {
+async function checkoutPullRequest(options: Partial<WorldOptions> = {}): Promise<{ world: World; checkout: Workload; number: number; branch: string }> {
   let checkout!: Workload;
   const started = await startWorld({ repo: 'plain-multi-service', seed: (kube) => (checkout = addWorkload(kube, CHECKOUT)), ...options });
   world = started;
   oomKill(started.kube, checkout, { usageMemory: '251Mi' });
   const pull = await waitUntil(() => started.github.pullRequests()[0], 'the pull request');
   await started.settled();
-  return { world: started, checkout, number: pull.number };
+  return { world: started, checkout, number: pull.number, branch: pull.head! };
 }
 
 /** A model that follows the reviewer's hint when there is one, as the recorded answer does. */
@@ -58,7 +57,7 @@ function hintFollowingModel(request: ChatRequest): ModelAnswer {
 
 describe('/kubecure retry with a hint on the pull request', () => {
   it('pushes a new commit with the value the hint asked for, on top of the first one', async () => {
-    const { world, number } = await checkoutPullRequest({ config: optedInConfig({ fixes: { maxIncreaseFactor: 4 } }) });
+    const { world, number, branch: BRANCH } = await checkoutPullRequest({ config: optedInConfig({ fixes: { maxIncreaseFactor: 4 } }) });
     const { github, app, model } = world;
     model.responder = hintFollowingModel;
     const first = github.commitsOn(BRANCH);
@@ -92,7 +91,7 @@ describe('/kubecure retry with a hint on the pull request', () => {
   }, 30_000);
 
   it('refuses a reviewer without write access and changes nothing', async () => {
-    const { world, number } = await checkoutPullRequest();
+    const { world, number, branch: BRANCH } = await checkoutPullRequest();
     const { github, app } = world;
     const comment = github.addUserComment(number, 'mallory', '/kubecure retry use 4Gi');
 

@@ -91,6 +91,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     KUBECURE_CLUSTERS: JSON.stringify(options.clusters),
     REDIS_URL,
     KUBECURE_QUEUE_PREFIX: options.prefix,
+    // The write budget stays on (shared in Redis), paced fast enough for tests.
+    KUBECURE_WRITE_INTERVAL_MS: '20',
     ...options.env,
   };
   const queue = testQueue(options, log);
