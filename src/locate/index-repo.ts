@@ -64,7 +64,7 @@ function scopeFilter(patterns: string[] | undefined): (file: string) => boolean 
 }
 
 /** A document becomes one manifest, or one per item for `kind: List`. */
-function manifestsOf(file: string, documentIndex: number, value: unknown): ManifestDocument[] {
+export function manifestsOf(file: string, documentIndex: number, value: unknown): ManifestDocument[] {
   if (!isKubernetesObject(value)) return [];
   if (value.kind === 'List' || (value.kind.endsWith('List') && Array.isArray(value.items))) {
     const items = Array.isArray(value.items) ? value.items : [];

@@ -11,7 +11,7 @@ import type { ManifestDocument, RepoIndex } from '../types.js';
 import { asArray, asRecord, asString, isRecord, readYamlMap } from '../yaml-read.js';
 import { analyzeKustomizations } from './kustomize-tree.js';
 
-function isHelmRelease(document: ManifestDocument): boolean {
+export function isHelmRelease(document: ManifestDocument): boolean {
   return document.kind === 'HelmRelease' && document.apiVersion.startsWith('helm.toolkit.fluxcd.io/');
 }
 
@@ -42,27 +42,38 @@ export const fluxHelmReleases: SourceModule = {
   },
 };
 
-async function releaseCandidate(context: SourceContext, document: ManifestDocument): Promise<Candidate | null> {
-  const spec = asRecord(document.object.spec);
-  const targetNamespace = asString(spec.targetNamespace);
-  const releaseName = asString(spec.releaseName) ?? (targetNamespace ? `${targetNamespace}-${document.name}` : document.name);
-  const namespace = targetNamespace ?? document.namespace;
-  const chartDir = chartDirectory(document);
-  const chart = chartDir !== null ? await readChart(context.index, chartDir) : null;
-  const chartName = chart?.name ?? asString(asRecord(asRecord(spec.chart).spec).chart) ?? document.name;
+/** A HelmRelease is one environment: its values decide what the chart renders. */
+export function helmReleaseEnvironment(document: ManifestDocument): string {
+  return `HelmRelease ${document.namespace ?? 'default'}/${document.name} (${document.file})`;
+}
 
+/** The values layers of a release, lowest precedence first; its inline `spec.values` is the last. */
+export async function releaseValues(index: RepoIndex, document: ManifestDocument): Promise<{ chart: ChartModel | null; layers: ValuesLayer[]; inline: ValuesLayer }> {
+  const spec = asRecord(document.object.spec);
+  const chartDir = chartDirectory(document);
+  const chart = chartDir !== null ? await readChart(index, chartDir) : null;
   const layers: ValuesLayer[] = [];
   if (chart) {
     const chartSpec = asRecord(asRecord(spec.chart).spec);
     const valuesFiles = [joinRepoPath(chart.dir, 'values.yaml'), ...asArray(chartSpec.valuesFiles).flatMap((file) => (typeof file === 'string' ? [normalizeRepoPath(file)] : []))];
     for (const file of [...new Set(valuesFiles)]) {
-      const values = await readYamlMap(context.index, file);
+      const values = await readYamlMap(index, file);
       if (values) layers.push({ file, documentIndex: 0, prefix: [], values });
     }
   }
   const listPrefix = document.listItemIndex === undefined ? [] : ['items', document.listItemIndex];
   const inline: ValuesLayer = { file: document.file, documentIndex: document.documentIndex, prefix: [...listPrefix, 'spec', 'values'], values: isRecord(spec.values) ? spec.values : {} };
   layers.push(inline);
+  return { chart, layers, inline };
+}
+
+async function releaseCandidate(context: SourceContext, document: ManifestDocument): Promise<Candidate | null> {
+  const spec = asRecord(document.object.spec);
+  const targetNamespace = asString(spec.targetNamespace);
+  const releaseName = asString(spec.releaseName) ?? (targetNamespace ? `${targetNamespace}-${document.name}` : document.name);
+  const namespace = targetNamespace ?? document.namespace;
+  const { chart, layers, inline } = await releaseValues(context.index, document);
+  const chartName = chart?.name ?? asString(asRecord(asRecord(spec.chart).spec).chart) ?? document.name;
   const merged = mergeValues(layers);
   const render: RenderContext = { values: merged, releaseName, namespace, chartName, appVersion: chart?.appVersion ?? '', fullname: fullnameFor(releaseName, chartName, merged) };
 
@@ -75,6 +86,7 @@ async function releaseCandidate(context: SourceContext, document: ManifestDocume
 
   const evaluate = expressionEvaluator(render);
   return {
+    environment: helmReleaseEnvironment(document),
     renderRoot: document.file,
     files: [document.file, ...layers.map((layer) => layer.file)],
     environmentPath: document.file,
