@@ -117,11 +117,12 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
-    behaviour: 'opens an issue when the same workload is declared in two environment folders and nothing says which one this cluster runs',
+    // Neither the cluster (eu-west-1) nor the namespace names an environment, but the pod runs
+    // payments:4.9.7 with a 384Mi limit, which only the prod folder renders (staging: 5.0.0-rc.3).
+    behaviour: 'picks the environment folder whose rendered values the pod runs with when nothing else says which one this cluster runs',
     report: 'plain-oom-ambiguous-payments',
     repo: 'plain-multi-service',
-    decision: 'issue',
-    issueReason: /environments\/prod\/payments\/deployment\.yaml and environments\/staging\/payments\/deployment\.yaml/,
+    decision: 'pull_request',
     target: 'environments/prod/payments/deployment.yaml',
     change: {
       file: 'environments/prod/payments/deployment.yaml',
