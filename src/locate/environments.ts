@@ -45,7 +45,7 @@ export async function renderEnvironments(index: RepoIndex): Promise<EnvironmentR
   for (const dir of new Set([...analysis.roots, ...deployedDirs])) {
     if (analysis.layers.get(dir)?.isComponent) continue;
     for (const resource of buildResources(index, analysis, dir)) {
-      if (!declaresPods(resource.document.object, resource.document.kind)) continue;
+      if (!declaresPods(resource.document.object, resource.document.kind) && !isHelmRelease(resource.document)) continue;
       const rendered = renderBuiltResource(resource);
       const below = resource.layers.map((layer) => kustomizeEnvironment(layer.dir));
       add(kustomizeEnvironment(dir), `${resource.document.kind} ${rendered.namespace ?? ''}/${rendered.name}`, rendered.object, below);

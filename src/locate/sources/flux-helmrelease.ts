@@ -9,7 +9,9 @@ import type { RenderContext } from '../helm-template.js';
 import { joinRepoPath, normalizeRepoPath } from '../posix-path.js';
 import type { ManifestDocument, RepoIndex } from '../types.js';
 import { asArray, asRecord, asString, isRecord, readYamlMap } from '../yaml-read.js';
-import { analyzeKustomizations } from './kustomize-tree.js';
+import { analyzeKustomizations, buildResources, type BuiltResource, type KustomizeAnalysis, namesThroughLayers, patchTargets } from './kustomize-tree.js';
+import { kustomizeEnvironment, renderBuiltResource } from './kustomize.js';
+import type { DeploymentScope } from '../gitops-objects.js';
 
 export function isHelmRelease(document: ManifestDocument): boolean {
   return document.kind === 'HelmRelease' && document.apiVersion.startsWith('helm.toolkit.fluxcd.io/');
@@ -31,16 +33,57 @@ export async function helmReleaseCharts(index: RepoIndex): Promise<Set<string>> 
 export const fluxHelmReleases: SourceModule = {
   form: 'flux-helmrelease',
   async findCandidates(context: SourceContext): Promise<Candidate[]> {
-    const { patchFiles } = await analyzeKustomizations(context.index);
+    const analysis = await analyzeKustomizations(context.index);
+    const deployed = deployedKustomizations(analysis, context.scopes);
     const candidates: Candidate[] = [];
     for (const document of context.index.documents.filter(isHelmRelease)) {
-      if (patchFiles.has(document.file)) continue;
-      const candidate = await releaseCandidate(context, document);
-      if (candidate) candidates.push(candidate);
+      if (analysis.patchFiles.has(document.file)) continue;
+      // A HelmRelease in a kustomize base is one release per environment that builds it, each with
+      // that environment's patches applied (flux2-kustomize-helm-example's apps/base + apps/<env>).
+      const builds = analysis.builtFiles.has(document.file)
+        ? deployed.flatMap((root) => buildResources(context.index, analysis, root).filter((resource) => resource.document === document).map((resource) => ({ root, resource })))
+        : [];
+      const releases = builds.length > 0 ? await Promise.all(builds.map((build) => releaseCandidate(context, document, build))) : [await releaseCandidate(context, document, null)];
+      candidates.push(...releases.filter((candidate): candidate is Candidate => candidate !== null));
     }
     return candidates;
   },
 };
+
+/** Kustomizations that are built on their own: top-level ones and those a Flux or Argo CD object deploys. */
+function deployedKustomizations(analysis: KustomizeAnalysis, scopes: DeploymentScope[]): string[] {
+  const deployed = new Set([...analysis.roots, ...scopes.map((scope) => scope.path).filter((path) => analysis.layers.has(path))]);
+  return [...deployed].filter((dir) => !analysis.layers.get(dir)?.isComponent);
+}
+
+/** The HelmRelease as one kustomization builds it, and the values layers its patches add. */
+interface OverlayBuild {
+  root: string;
+  resource: BuiltResource;
+}
+
+/**
+ * Values set by strategic-merge patch files of the build, in the order they apply. The patch of
+ * the build root itself, when there is one, is the failing environment's own layer.
+ */
+function patchValuesLayers(build: OverlayBuild, releaseName: string): { layers: ValuesLayer[]; own: ValuesLayer | null } {
+  const layers: ValuesLayer[] = [];
+  let own: ValuesLayer | null = null;
+  const names = namesThroughLayers(releaseName, build.resource.layers);
+  build.resource.layers.forEach((layer, position) => {
+    for (const patch of layer.patches) {
+      if (patch.type !== 'strategic' || patch.file === null) continue;
+      for (const [documentIndex, patchDocument] of patch.documents.entries()) {
+        if (!patchTargets(patch, patchDocument, 'HelmRelease', names.slice(0, position + 1), {})) continue;
+        const values = asRecord(asRecord(asRecord(patchDocument).spec).values);
+        const entry: ValuesLayer = { file: patch.file, documentIndex, prefix: ['spec', 'values'], values };
+        layers.push(entry);
+        if (layer.dir === build.root) own = entry;
+      }
+    }
+  });
+  return { layers, own };
+}
 
 /** A HelmRelease is one environment: its values decide what the chart renders. */
 export function helmReleaseEnvironment(document: ManifestDocument): string {
@@ -67,12 +110,18 @@ export async function releaseValues(index: RepoIndex, document: ManifestDocument
   return { chart, layers, inline };
 }
 
-async function releaseCandidate(context: SourceContext, document: ManifestDocument): Promise<Candidate | null> {
-  const spec = asRecord(document.object.spec);
+async function releaseCandidate(context: SourceContext, document: ManifestDocument, build: OverlayBuild | null): Promise<Candidate | null> {
+  const rendered = build ? renderBuiltResource(build.resource) : null;
+  const spec = asRecord((rendered?.object ?? document.object).spec);
+  const releaseNamespace = rendered ? rendered.namespace : document.namespace;
   const targetNamespace = asString(spec.targetNamespace);
   const releaseName = asString(spec.releaseName) ?? (targetNamespace ? `${targetNamespace}-${document.name}` : document.name);
-  const namespace = targetNamespace ?? document.namespace;
-  const { chart, layers, inline } = await releaseValues(context.index, document);
+  const namespace = targetNamespace ?? releaseNamespace;
+  const { chart, layers: baseLayers, inline } = await releaseValues(context.index, document);
+  const patched = build ? patchValuesLayers(build, document.name) : { layers: [], own: null };
+  const layers = [...baseLayers, ...patched.layers];
+  // The environment's own values patch takes the change; without one the release's own values do.
+  const target = patched.own ?? inline;
   const chartName = chart?.name ?? asString(asRecord(asRecord(spec.chart).spec).chart) ?? document.name;
   const merged = mergeValues(layers);
   const render: RenderContext = { values: merged, releaseName, namespace, chartName, appVersion: chart?.appVersion ?? '', fullname: fullnameFor(releaseName, chartName, merged) };
@@ -85,13 +134,14 @@ async function releaseCandidate(context: SourceContext, document: ManifestDocume
   if (chart && !template) return null;
 
   const evaluate = expressionEvaluator(render);
+  const kustomizeFiles = build ? build.resource.layers.map((layer) => layer.file) : [];
   return {
-    environment: helmReleaseEnvironment(document),
-    renderRoot: document.file,
-    files: [document.file, ...layers.map((layer) => layer.file)],
-    environmentPath: document.file,
+    environment: build ? kustomizeEnvironment(build.root) : helmReleaseEnvironment(document),
+    renderRoot: build ? build.root : document.file,
+    files: [...new Set([document.file, ...kustomizeFiles, ...layers.map((layer) => layer.file)])],
+    environmentPath: build ? build.root : document.file,
     namespace,
-    helmRelease: { name: document.name, namespace: document.namespace, releaseName },
+    helmRelease: { name: document.name, namespace: releaseNamespace, releaseName },
     location: {
       form: 'flux-helmrelease',
       file: document.file,
@@ -101,9 +151,10 @@ async function releaseCandidate(context: SourceContext, document: ManifestDocume
       namespace,
       workload: workloadFromValues(template, render, { kind: context.kind, name: context.name, namespace, container: context.report.failure.container }),
       via: [
-        `Flux HelmRelease ${document.namespace ?? 'default'}/${document.name} in ${document.file} (release ${releaseName}, chart ${chart ? chart.dir : chartName})`,
+        `Flux HelmRelease ${releaseNamespace ?? 'default'}/${document.name} in ${document.file} (release ${releaseName}, chart ${chart ? chart.dir : chartName})`,
+        ...(build ? [`kustomize build ${build.root || '.'} renders it${patched.layers.length > 0 ? ` with values patches ${patched.layers.map((layer) => layer.file).join(', ')}` : ''}`] : []),
       ],
-      resolve: (change) => resolveValuesChange(change, bindChange(change, template, evaluate, merged), layers, inline, true),
+      resolve: (change) => resolveValuesChange(change, bindChange(change, template, evaluate, merged), layers, target, true),
     },
   };
 }
