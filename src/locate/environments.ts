@@ -1,7 +1,7 @@
 /**
  * Every environment a repository defines, rendered far enough to compare: each kustomization
- * that can be built on its own (a top-level one, or a directory an Argo CD Application or Flux
- * Kustomization deploys), each values combination of an in-repository chart, each Flux
+ * that can be built on its own (a top-level one, a directory an Argo CD Application or Flux
+ * Kustomization deploys, or one that renames or re-namespaces what it builds), each values combination of an in-repository chart, each Flux
  * HelmRelease, and each plain manifest file. Rendering the same repository before and after an
  * edit tells which environments the edit reaches — the question a reviewer of a shared base asks.
  */
@@ -10,7 +10,7 @@ import { findDeploymentScopes } from './gitops-objects.js';
 import { mergeValues, readChart } from './helm-values.js';
 import { declaresPods } from './pod-template.js';
 import { baseName, dirOf } from './posix-path.js';
-import { analyzeKustomizations, buildResources } from './sources/kustomize-tree.js';
+import { analyzeKustomizations, buildResources, standaloneBuilds } from './sources/kustomize-tree.js';
 import { kustomizeEnvironment, renderBuiltResource } from './sources/kustomize.js';
 import { chartEnvironment, valuesLayersOf, valuesSets } from './sources/helm-chart.js';
 import { helmReleaseCharts, helmReleaseEnvironment, isHelmRelease, releaseValues } from './sources/flux-helmrelease.js';
@@ -41,9 +41,7 @@ export async function renderEnvironments(index: RepoIndex): Promise<EnvironmentR
 
   const analysis = await analyzeKustomizations(index);
   const scopes = findDeploymentScopes(index);
-  const deployedDirs = scopes.map((scope) => scope.path).filter((path) => analysis.layers.has(path));
-  for (const dir of new Set([...analysis.roots, ...deployedDirs])) {
-    if (analysis.layers.get(dir)?.isComponent) continue;
+  for (const dir of standaloneBuilds(analysis, scopes.map((scope) => scope.path))) {
     for (const resource of buildResources(index, analysis, dir)) {
       if (!declaresPods(resource.document.object, resource.document.kind) && !isHelmRelease(resource.document)) continue;
       const rendered = renderBuiltResource(resource);

@@ -9,9 +9,8 @@ import type { RenderContext } from '../helm-template.js';
 import { joinRepoPath, normalizeRepoPath } from '../posix-path.js';
 import type { ManifestDocument, RepoIndex } from '../types.js';
 import { asArray, asRecord, asString, isRecord, readYamlMap } from '../yaml-read.js';
-import { analyzeKustomizations, buildResources, type BuiltResource, type KustomizeAnalysis, namesThroughLayers, patchTargets } from './kustomize-tree.js';
+import { analyzeKustomizations, buildResources, type BuiltResource, namesThroughLayers, patchTargets, standaloneBuilds } from './kustomize-tree.js';
 import { kustomizeEnvironment, renderBuiltResource } from './kustomize.js';
-import type { DeploymentScope } from '../gitops-objects.js';
 
 export function isHelmRelease(document: ManifestDocument): boolean {
   return document.kind === 'HelmRelease' && document.apiVersion.startsWith('helm.toolkit.fluxcd.io/');
@@ -34,7 +33,7 @@ export const fluxHelmReleases: SourceModule = {
   form: 'flux-helmrelease',
   async findCandidates(context: SourceContext): Promise<Candidate[]> {
     const analysis = await analyzeKustomizations(context.index);
-    const deployed = deployedKustomizations(analysis, context.scopes);
+    const deployed = standaloneBuilds(analysis, context.scopes.map((scope) => scope.path));
     const candidates: Candidate[] = [];
     for (const document of context.index.documents.filter(isHelmRelease)) {
       if (analysis.patchFiles.has(document.file)) continue;
@@ -49,12 +48,6 @@ export const fluxHelmReleases: SourceModule = {
     return candidates;
   },
 };
-
-/** Kustomizations that are built on their own: top-level ones and those a Flux or Argo CD object deploys. */
-function deployedKustomizations(analysis: KustomizeAnalysis, scopes: DeploymentScope[]): string[] {
-  const deployed = new Set([...analysis.roots, ...scopes.map((scope) => scope.path).filter((path) => analysis.layers.has(path))]);
-  return [...deployed].filter((dir) => !analysis.layers.get(dir)?.isComponent);
-}
 
 /** The HelmRelease as one kustomization builds it, and the values layers its patches add. */
 interface OverlayBuild {
