@@ -10,7 +10,8 @@
  * - flux-kustomize-helm: fluxcd/flux2-kustomize-helm-example: clusters/<env>/apps.yaml → apps/<env>
  *   patching the values of the HelmRelease in apps/base/podinfo.
  * - argocd-example-apps: argoproj/argocd-example-apps (helm-guestbook with value files,
- *   kustomize-guestbook overlays), one Application per environment in apps/.
+ *   kustomize-guestbook overlays), one Application per environment in apps/, and ApplicationSets
+ *   (a git-directory generator over the overlays, a list generator for qa) in appsets/.
  */
 import type { Decision } from '../../src/outcome.js';
 import type { EnvironmentRepo, InstanceReport } from './environments-support.js';
@@ -436,5 +437,37 @@ export const ENVIRONMENT_SCENARIOS: EnvironmentScenario[] = [
     target: 'apps/base/podinfo/release.yaml',
     change: { file: 'apps/production/podinfo-values.yaml', removed: ['        memory: 512Mi'], added: ['        memory: 1Gi'] },
     affects: [env('apps/production')],
+  },
+  {
+    behaviour: 'follows the tracking id to an Application a git-directory ApplicationSet generates, and edits the qa overlay patch',
+    repo: 'argocd-example-apps',
+    report: {
+      cluster: 'in-cluster-qa',
+      namespace: 'guestbook-ui-qa',
+      name: 'qa-guestbook-ui',
+      container: 'guestbook-ui',
+      live: [{ name: 'guestbook-ui', image: 'gcr.io/heptio-images/ks-guestbook-demo:0.2', limit: '96Mi' }],
+      annotations: { 'argocd.argoproj.io/tracking-id': 'guestbook-ui-qa:apps/Deployment:guestbook-ui-qa/qa-guestbook-ui' },
+    },
+    decision: 'pull_request',
+    target: 'kustomize-guestbook/base/guestbook-ui-deployment.yaml',
+    change: { file: 'kustomize-guestbook/overlays/qa/memory.yaml', removed: ['            memory: 96Mi'], added: ['            memory: 192Mi'] },
+    affects: [env('kustomize-guestbook/overlays/qa')],
+  },
+  {
+    behaviour: 'edits the value file a list-generator ApplicationSet passes for qa',
+    repo: 'argocd-example-apps',
+    report: {
+      cluster: 'qa-1',
+      namespace: 'guestbook-qa',
+      name: 'guestbook',
+      container: 'guestbook',
+      live: [{ name: 'guestbook', image: 'gcr.io/heptio-images/ks-guestbook-demo:0.1', limit: '96Mi' }],
+      labels: { 'app.kubernetes.io/instance': 'helm-guestbook-qa' },
+    },
+    decision: 'pull_request',
+    target: 'helm-guestbook/values-qa.yaml',
+    change: { file: 'helm-guestbook/values-qa.yaml', removed: ['    memory: 96Mi # QA runs the synthetic load tests'], added: ['    memory: 192Mi # QA runs the synthetic load tests'] },
+    affects: ['helm chart helm-guestbook with Argo CD Application helm-guestbook-qa in appsets/helm-guestbook-qa.yaml'],
   },
 ];
