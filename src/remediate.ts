@@ -15,6 +15,7 @@ import { fingerprintOf } from './report/fingerprint.js';
 import type { RepoIndex, RepoView, SourceLocation, YamlEdit } from './locate/types.js';
 import { indexRepository } from './locate/index-repo.js';
 import { locateWorkload } from './locate/locate.js';
+import { changedEnvironments, indexWithChangedFiles, renderEnvironments, type EnvironmentRenders } from './locate/environments.js';
 import type { Diagnosis, DiagnosisContext, FieldChange } from './diagnose/types.js';
 import { runRules } from './diagnose/rules/index.js';
 import type { DiagnosisModel } from './diagnose/llm/model.js';
@@ -77,18 +78,19 @@ export async function remediate(report: FailureReport, repo: RepoView, options: 
     limits: { maxMemory: policy.maxMemory, maxIncreaseFactor: policy.maxIncreaseFactor },
   };
   const ruled = await runRules(context);
+  const scope = scopeOf(index, location);
   let proposal = await proposeFromRule(ruled, location, index);
-  let validation = await validateProposal(proposal, report, policy);
+  let validation = await validateProposal(proposal, report, policy, scope);
   let usage: Remediation['usage'];
 
   if (options.model && shouldAskModel(proposal.diagnosis, validation, threshold, options.hint)) {
-    const asked = await askModel(report, location, index, policy, options.model, options.hint);
+    const asked = await askModel(report, location, index, policy, options.model, options.hint, scope);
     usage = asked.usage;
     if (asked.failure) notes.push(`The model was not used: ${asked.failure}. This diagnosis comes from the rules alone.`);
     const modelProposal = await proposeFromModel(asked, location, index, report.failure.container);
     if (modelProposal && preferModel(modelProposal.diagnosis, proposal.diagnosis, options.hint)) {
       proposal = modelProposal;
-      validation = await validateProposal(proposal, report, policy);
+      validation = await validateProposal(proposal, report, policy, scope);
     }
   } else if (!options.model && needsModel(proposal.diagnosis, threshold)) {
     notes.push('No model is configured (rules only): a model might explain this failure further.');
@@ -150,20 +152,38 @@ function describeChange(change: FieldChange): string {
   return `${where}${change.path.join('.')} = ${String(change.value)}`;
 }
 
-async function validateProposal(proposal: Proposal, report: FailureReport, policy: PatchPolicy): Promise<ValidationResult> {
+async function validateProposal(proposal: Proposal, report: FailureReport, policy: PatchPolicy, scope: ScopeContext): Promise<ValidationResult> {
   if (proposal.files.length === 0) {
     const message = proposal.problems[0] ?? 'No change was proposed; a human has to decide.';
     return { passed: false, checks: [{ name: 'change', passed: false, message }] };
   }
-  return validateFiles(proposal.files, report, policy);
+  return validateFiles(proposal.files, report, policy, scope);
 }
 
-function validateFiles(files: FileChange[], report: FailureReport, policy: PatchPolicy): ValidationResult {
+/** What the scope check needs: the repository rendered once as it is, and the failing environment. */
+interface ScopeContext {
+  index: RepoIndex;
+  failing: string | null;
+  before: () => Promise<EnvironmentRenders>;
+}
+
+function scopeOf(index: RepoIndex, location: SourceLocation | null): ScopeContext {
+  let before: Promise<EnvironmentRenders> | null = null;
+  return {
+    index,
+    failing: location?.environment ?? null,
+    before: () => (before ??= renderEnvironments(index)),
+  };
+}
+
+async function validateFiles(files: FileChange[], report: FailureReport, policy: PatchPolicy, scope: ScopeContext): Promise<ValidationResult> {
+  const after = await renderEnvironments(indexWithChangedFiles(scope.index, files));
   return validateEdits({
     category: report.failure.category,
     container: report.failure.container,
-    files: files.map(({ file, before, after }) => ({ file, before, after })),
+    files: files.map(({ file, before, after: edited }) => ({ file, before, after: edited })),
     policy,
+    scope: { failing: scope.failing, ...changedEnvironments(await scope.before(), after, scope.failing) },
   });
 }
 
@@ -174,6 +194,7 @@ async function askModel(
   policy: PatchPolicy,
   model: DiagnosisModel,
   hint: string | undefined,
+  scope: ScopeContext,
 ): Promise<ModelDiagnosis> {
   const source = location ? await sourceDocument(location, index) : null;
   return diagnoseWithModel({
@@ -183,7 +204,7 @@ async function askModel(
     model,
     validate: async (ops) => {
       if (!source) return { passed: false, messages: ['No source document was shown: no patch can be applied.'] };
-      const result = validateModelPatch(ops, source, report, policy);
+      const result = await validateModelPatch(ops, source, report, policy, scope);
       return { passed: result.passed, messages: result.checks.filter((check) => !check.passed).map((check) => `${check.name}: ${check.message}`) };
     },
   });
@@ -206,14 +227,14 @@ function patchFile(ops: Operation[], source: SourceDocument): FileChange {
   return fileChange(source.file, source.fileText, applyJsonPatchToText(source.fileText, source.documentIndex, ops));
 }
 
-function validateModelPatch(ops: Operation[], source: SourceDocument, report: FailureReport, policy: PatchPolicy): ValidationResult {
+async function validateModelPatch(ops: Operation[], source: SourceDocument, report: FailureReport, policy: PatchPolicy, scope: ScopeContext): Promise<ValidationResult> {
   let change: FileChange;
   try {
     change = patchFile(ops, source);
   } catch (error) {
     return { passed: false, checks: [{ name: 'apply', passed: false, message: (error as Error).message }] };
   }
-  return validateFiles([change], report, policy);
+  return validateFiles([change], report, policy, scope);
 }
 
 async function proposeFromModel(

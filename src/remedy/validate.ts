@@ -1,7 +1,8 @@
 /**
  * The checks a proposed edit must pass before it may become a pull request: it parses, it is
  * still valid for its kind, it only touches what the policy allows, resources stay in bounds,
- * and it addresses the failure. Every check explains itself to the reviewer.
+ * it addresses the failure, and (when the environments were rendered) it reaches only the
+ * environment that failed. Every check explains itself to the reviewer.
  */
 import type { FailureCategory } from '../report/categories.js';
 import type { ValidationCheck, ValidationResult } from './types.js';
@@ -12,6 +13,7 @@ import { schemaCheck } from './checks/schema.js';
 import { policyCheck } from './checks/policy.js';
 import { boundsCheck } from './checks/bounds.js';
 import { effectiveCheck } from './checks/effective.js';
+import { scopeCheck, type ScopeInput } from './checks/scope.js';
 
 export interface ValidationInput {
   category: FailureCategory;
@@ -19,6 +21,8 @@ export interface ValidationInput {
   container: string | null;
   files: FileEdit[];
   policy: PatchPolicy;
+  /** Which environments the edit changes, rendered before and after; absent when not rendered. */
+  scope?: ScopeInput;
 }
 
 function skipped(name: string): ValidationCheck {
@@ -30,7 +34,7 @@ export function validateEdits(input: ValidationInput): ValidationResult {
   const parse = parseCheck(files);
   const checks: ValidationCheck[] = [parse];
   if (!parse.passed) {
-    checks.push(...['schema', 'policy', 'bounds', 'effective'].map(skipped));
+    checks.push(...['schema', 'policy', 'bounds', 'effective', ...(input.scope ? ['scope'] : [])].map(skipped));
   } else {
     const changes = files.flatMap((file) => file.changes);
     checks.push(
@@ -39,6 +43,7 @@ export function validateEdits(input: ValidationInput): ValidationResult {
       boundsCheck(changes, input.policy),
       effectiveCheck(input.category, input.container, changes, input.policy),
     );
+    if (input.scope) checks.push(scopeCheck(input.scope));
   }
   return { passed: checks.every((check) => check.passed), checks };
 }

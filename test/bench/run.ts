@@ -126,8 +126,8 @@ const BENCHMARKS: Array<{ measure: string; run: () => Promise<Omit<Row, 'measure
     async run() {
       const result = await benchLocate();
       return {
-        result: `index ${ms(result.indexMs)} · locate ${ms(result.locateMs)}`,
-        setup: `${number(result.manifests)} manifests (plain, kustomize overlays, Helm charts) read, parsed and indexed, then one prod overlay Deployment located (CPU ${ms(result.indexCpuMs)} / ${ms(result.locateCpuMs)})`,
+        result: `index ${ms(result.indexMs)} · locate ${ms(result.locateMs)} · environments ${ms(result.environmentsMs)}`,
+        setup: `${number(result.manifests)} manifests (plain, kustomize overlays, Helm charts) read, parsed and indexed, then one prod overlay Deployment located, then all ${number(result.environments)} environments rendered before and after its edit (CPU ${ms(result.indexCpuMs)} / ${ms(result.locateCpuMs)} / ${ms(result.environmentsCpuMs)})`,
       };
     },
   },
