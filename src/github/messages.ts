@@ -51,6 +51,9 @@ export const messages = {
   stickyBody: (occurrences: number, firstSeen: string, lastSeen: string, cluster: string) =>
     `KubeCure has seen it **${occurrences}** time${occurrences === 1 ? '' : 's'} on cluster \`${cluster}\` (first ${firstSeen}, last ${lastSeen}).`,
   stickyLimited: (reason: string) => `A new pull request was held back: ${reason}.`,
+  heldBackHeading: '### ⏸ Reports held back during the cooldown',
+  heldBackBody: (reports: number, category: string, lastSeen: string, cooldownMinutes: number) =>
+    `KubeCure received **${reports}** more failure report${reports === 1 ? '' : 's'} for this workload within ${cooldownMinutes} minutes of this thread (\`cooldownMinutes\` in \`.github/kubecure.yml\`) and opened nothing for ${reports === 1 ? 'it' : 'them'}; the latest was **${category}** at ${lastSeen}.`,
 
   configIssueTitle: 'KubeCure cannot read .github/kubecure.yml',
   configIssueBody: (problems: { path: string; message: string }[]) =>

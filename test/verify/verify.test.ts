@@ -253,7 +253,36 @@ describe('the same failure after the merge', () => {
     expect(result).toEqual({ action: 'awaiting-rollout', pull: 7 });
   });
 
-  it('leaves a fix that was already verified or already failed to the usual flow', async () => {
+  it('marks a verified fix as failed when the failure comes back, instead of letting the cooldown drop the report', async () => {
+    const github = new GitHubMock();
+    const octokit = await octokitWithThreads(github);
+    pullWithLabels(github, ['kubecure', 'kubecure:verified']);
+    const seen: Record<string, any> = {};
+    github.scope
+      .post(`${REPO_PATH}/issues`, (body) => ((seen.issue = body), true))
+      .reply(201, { number: 16, html_url: `https://github.com/${OWNER}/${REPO}/issues/16` })
+      .post(`${REPO_PATH}/issues/7/comments`, (body) => ((seen.comment = body.body), true))
+      .reply(201, {})
+      .post(`${REPO_PATH}/issues/7/labels`, (body) => ((seen.labels = body), true))
+      .reply(200, [])
+      .delete(`${REPO_PATH}/issues/7/labels/${encodeURIComponent('kubecure:verified')}`)
+      .reply(200, []);
+    const threads = await listThreads(octokit, { owner: OWNER, repo: REPO });
+
+    // Within the cooldown of the merged pull request, and with the same pod-template hash the verification saw.
+    const result = await checkFailureAfterMerge({
+      octokit, repository: { owner: OWNER, repo: REPO }, threads, report: failing('5c4b3a291', '2026-11-22T02:25:00Z'), fingerprint: FINGERPRINT,
+      config: DEFAULT_REPO_CONFIG, dryRun: false, logger: silentLogger, now: new Date('2026-11-22T02:26:00Z'),
+    });
+
+    expect(github.scope.pendingMocks()).toEqual([]);
+    expect(result).toEqual({ action: 'fix-failed', pull: 7, followUp: 16 });
+    expect(seen.issue.labels).toEqual(['kubecure', 'kubecure:OOMKilled', 'kubecure:fix-failed']);
+    expect(seen.comment).toContain('### ❌ The fix did not hold');
+    expect(seen.labels).toEqual({ labels: ['kubecure:fix-failed'] });
+  });
+
+  it('leaves a fix that already failed to the usual flow (its follow-up counts later reports)', async () => {
     const github = new GitHubMock();
     const octokit = await octokitWithThreads(github);
     pullWithLabels(github, ['kubecure', 'kubecure:fix-failed']);
