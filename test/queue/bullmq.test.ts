@@ -53,6 +53,27 @@ describe('BullMqJobQueue', () => {
     expect((await jobs.counts()).waiting).toBe(2);
   });
 
+  it('joins reports to a job not yet started with their occurrences, and queues a new job once it has started', async () => {
+    const jobs = queue('join');
+    const first = await jobs.enqueue(failureJob('d1'), { dedupKey: 'fp-1' });
+    const later = failureJob('d2');
+    const joined = await jobs.enqueue({ ...later, report: { ...later.report, occurrences: 2 } }, { dedupKey: 'fp-1' });
+    expect(joined).toEqual({ id: first.id, coalesced: true });
+
+    const seen: ReportJob[] = [];
+    await jobs.start(async (job) => void seen.push(job));
+    await waitFor(() => seen.length === 1);
+    expect(seen[0]).toMatchObject({ deliveryId: 'd1', report: { occurrences: 3 } });
+    expect(seen[0]).not.toHaveProperty('joined');
+    expect(seen[0]).not.toHaveProperty('dedupKey');
+
+    // The job has run: a report of the same failure is a job of its own, and counted.
+    const after = await jobs.enqueue(failureJob('d3'), { dedupKey: 'fp-1' });
+    expect(after.coalesced).toBe(false);
+    await waitFor(() => seen.length === 2);
+    expect(seen[1]).toMatchObject({ deliveryId: 'd3', report: { occurrences: 1 } });
+  });
+
   it('retries a failing job with backoff until it succeeds', async () => {
     const jobs = queue('retry');
     const attempts: number[] = [];
