@@ -18,7 +18,7 @@ function queue(name: string, options: Partial<BullMqQueueOptions> = {}): BullMqJ
   return created;
 }
 
-const failureJob = (deliveryId: string): ReportJob => ({ type: 'failure', report: oomReport(), deliveryId, receivedAt: new Date().toISOString() });
+const failureJob = (deliveryId: string, report = oomReport()): ReportJob => ({ type: 'failure', report, deliveryId, receivedAt: new Date().toISOString() });
 
 afterEach(async () => {
   for (const child of children.splice(0)) child.kill('SIGKILL');
@@ -56,8 +56,7 @@ describe('BullMqJobQueue', () => {
   it('joins reports to a job not yet started with their occurrences, and queues a new job once it has started', async () => {
     const jobs = queue('join');
     const first = await jobs.enqueue(failureJob('d1'), { dedupKey: 'fp-1' });
-    const later = failureJob('d2');
-    const joined = await jobs.enqueue({ ...later, report: { ...later.report, occurrences: 2 } }, { dedupKey: 'fp-1' });
+    const joined = await jobs.enqueue(failureJob('d2', oomReport({ occurrences: 2 })), { dedupKey: 'fp-1' });
     expect(joined).toEqual({ id: first.id, coalesced: true });
 
     const seen: ReportJob[] = [];

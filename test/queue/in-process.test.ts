@@ -8,7 +8,7 @@ import { oomReport } from '../app/github-mock.js';
 import { parseRecoveryReport } from '../../src/report/schema.js';
 import { deleteKeys, uniquePrefix } from './redis-helpers.js';
 
-const failureJob = (deliveryId: string): ReportJob => ({ type: 'failure', report: oomReport(), deliveryId, receivedAt: new Date().toISOString() });
+const failureJob = (deliveryId: string, report = oomReport()): ReportJob => ({ type: 'failure', report, deliveryId, receivedAt: new Date().toISOString() });
 
 function recoveryJob(deliveryId: string, pods: { ready: number; total: number }): ReportJob {
   const parsed = parseRecoveryReport({
@@ -68,8 +68,7 @@ describe('InProcessJobQueue', () => {
   it('joins a report to a job not yet started, keeping the occurrences of both', async () => {
     const queue = inProcess();
     const first = await queue.enqueue(failureJob('d1'), { dedupKey: 'a' });
-    const later = failureJob('d2');
-    const joined = await queue.enqueue({ ...later, report: { ...later.report, occurrences: 2, observedAt: '2026-11-22T00:07:00Z' } }, { dedupKey: 'a' });
+    const joined = await queue.enqueue(failureJob('d2', oomReport({ occurrences: 2, observedAt: '2026-11-22T00:07:00Z' })), { dedupKey: 'a' });
     const seen: ReportJob[] = [];
     await queue.start(async (job) => void seen.push(job));
     await queue.idle();
