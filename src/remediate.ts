@@ -67,8 +67,10 @@ export async function remediate(report: FailureReport, repo: RepoView, options: 
   const located = await locateWorkload(report, index, logger);
   const location = located.found;
   if (!located.found) notes.push(`Source not found: ${located.reason}`);
-  else if (located.alternatives.length > 0) {
-    notes.push(`Also declared in: ${located.alternatives.map((alternative) => alternative.file).join(', ')}`);
+  else {
+    // Other documents of the edited file (a multi-document manifest) are not "elsewhere".
+    const elsewhere = [...new Set(located.alternatives.map((alternative) => alternative.file))].filter((file) => file !== located.found.file);
+    if (elsewhere.length > 0) notes.push(`Also declared in: ${elsewhere.join(', ')}`);
   }
 
   const context: DiagnosisContext = {

@@ -35,7 +35,10 @@ export const messages = {
   risksLabel: '**Risks:**',
   commandsSummary: 'Commands',
   commandsIntro: 'Comment on this thread with one of these, each at the start of its own line (write access needed for `retry` and `ignore`):',
-  commandRetry: '`/kubecure retry [hint]`: diagnose again, optionally with a hint for the model, and update this pull request.',
+  commandRetry: (kind: 'pull_request' | 'issue') =>
+    kind === 'pull_request'
+      ? '`/kubecure retry [hint]`: diagnose again, optionally with a hint (a value such as `use 1Gi`, or words for the model), and push the new change to this pull request.'
+      : '`/kubecure retry [hint]`: diagnose again, optionally with a hint (a value such as `use 1Gi`, or words for the model), and refresh this issue, or open a pull request when the result is confident.',
   commandExplain: '`/kubecure explain`: reply with the full reasoning and the evidence behind it.',
   commandIgnore: '`/kubecure ignore`: close this thread and stop reporting this failure until the manifest changes (`/kubecure unignore` undoes it).',
   commandHelp: '`/kubecure help`: the list of commands.',
