@@ -1,6 +1,6 @@
 /**
  * A recovery report closes the loop: for each fingerprint it names whose fix was merged and is
- * still awaiting verification, comment "verified" with the evidence and label it. A recovery
+ * still awaiting verification, turn the ⏳ comment into "verified" with the evidence and label it. A recovery
  * without a new rollout proves nothing about the fix and is only logged.
  */
 import type { Probot } from 'probot';
@@ -10,6 +10,8 @@ import type { GitHub } from '../github/octokit.js';
 import { reviewMessages, VERIFY_LABELS } from '../github/messages.js';
 import type { MergedFixStore } from './merged-fixes.js';
 import { labelNames, swapLabel } from './labels.js';
+import { upsertStickyComment } from '../github/sticky.js';
+import { VERIFICATION_TOPIC } from './on-merged.js';
 import type { Correlator } from '../correlate/correlator.js';
 import { TtlCache } from '../app/ttl-cache.js';
 
@@ -68,7 +70,9 @@ async function verifyOne(
   if (!labelNames(pull.labels).includes(VERIFY_LABELS.awaiting)) return done('not-awaiting');
   if (pull.merged_at && Date.parse(report.readySince) < Date.parse(pull.merged_at)) return done('before-merge');
 
-  await octokit.rest.issues.createComment({ ...repository, issue_number: fix.number, body: reviewMessages.verified(report, await cascadeOf(deps, fingerprint, hasRecovered)) });
+  // ✅ takes the place of the ⏳ comment: one comment says where verification stands.
+  const cascade = await cascadeOf(deps, fingerprint, hasRecovered);
+  await upsertStickyComment(octokit, repository, fix.number, VERIFICATION_TOPIC, () => reviewMessages.verified(report, cascade));
   await swapLabel(octokit, repository, fix.number, VERIFY_LABELS.awaiting, VERIFY_LABELS.verified);
   await deps.store.forget(fingerprint);
   return done('verified');

@@ -105,9 +105,13 @@ describe('after a KubeCure pull request is merged', () => {
     const verifying = new GitHubMock();
     pullWithLabels(verifying, ['kubecure', 'kubecure:awaiting-verification']);
     const seen: Record<string, any> = {};
+    // The ⏳ comment becomes the ✅ one: edited in place, not left beside it.
     verifying.scope
-      .post(`${REPO_PATH}/issues/7/comments`, (body) => ((seen.comment = body.body), true))
-      .reply(201, {})
+      .get(`${REPO_PATH}/issues/7/comments`)
+      .query({ per_page: '100' })
+      .reply(200, [{ id: 501, body: merged.comments[0] }])
+      .patch(`${REPO_PATH}/issues/comments/501`, (body) => ((seen.comment = body.body), true))
+      .reply(200, {})
       .post(`${REPO_PATH}/issues/7/labels`, (body) => ((seen.labels = body), true))
       .reply(200, [])
       .delete(`${REPO_PATH}/issues/7/labels/${encodeURIComponent('kubecure:awaiting-verification')}`)
@@ -118,8 +122,9 @@ describe('after a KubeCure pull request is merged', () => {
     expect(verifying.scope.pendingMocks()).toEqual([]);
     expect(results).toEqual([{ fingerprint: FINGERPRINT, pull: 7, result: 'verified' }]);
     expect(seen.comment).toBe(
-      '### ✅ Verified\n\nThe fix holds on cluster `prod-eu`: 2/2 pods of `Deployment/checkout` ready since 2026-11-22T02:09:30Z, 0 restarts while settling, and the pod template changed since the failure (observed 2026-11-22T02:20:00Z).',
+      '### ✅ Verified\n\nThe fix holds on cluster `prod-eu`: 2/2 pods of `Deployment/checkout` ready since 2026-11-22T02:09:30Z, 0 restarts while settling, and the pod template changed since the failure (observed 2026-11-22T02:20:00Z).\n\n<!-- kubecure:sticky verification -->',
     );
+    expect(seen.comment).not.toContain('⏳');
     expect(seen.labels).toEqual({ labels: ['kubecure:verified'] });
     expect(await store.find(FINGERPRINT)).toBeNull();
   });
@@ -136,6 +141,9 @@ describe('after a KubeCure pull request is merged', () => {
     pullWithLabels(github, ['kubecure', 'kubecure:awaiting-verification']);
     let comment = '';
     github.scope
+      .get(`${REPO_PATH}/issues/7/comments`)
+      .query({ per_page: '100' })
+      .reply(200, [])
       .post(`${REPO_PATH}/issues/7/comments`, (body) => ((comment = body.body), true))
       .reply(201, {})
       .post(`${REPO_PATH}/issues/7/labels`)
