@@ -110,7 +110,7 @@ export const reviewMessages = {
     '',
     '| Command | What it does | Who |',
     '| --- | --- | --- |',
-    '| `/kubecure retry [hint]` | Diagnose again, passing the hint to the model (for example `use 1Gi` or `the tag is v2.3.1`), and update this thread. | write access |',
+    '| `/kubecure retry [hint]` | Diagnose again and update this thread. A hint that names a value (`use 1Gi`, `use tag 1.4.2`, `use port 8080`) is applied as given; any other hint (`the tag is v2.3.1`) is passed to the model. | write access |',
     '| `/kubecure explain` | Reply with the full reasoning: what failed, the evidence, why the change fixes it, what else was considered, the risks. | anyone |',
     '| `/kubecure ignore` | Close this thread and stop reporting this failure until the workload\'s manifest changes. | write access |',
     '| `/kubecure unignore` | Report this failure again and reopen this thread. | write access |',
