@@ -18,6 +18,7 @@ import { locateWorkload } from './locate/locate.js';
 import { changedEnvironments, indexWithChangedFiles, renderEnvironments, type EnvironmentRenders } from './locate/environments.js';
 import type { Diagnosis, DiagnosisContext, FieldChange } from './diagnose/types.js';
 import { runRules } from './diagnose/rules/index.js';
+import { applyReviewerValue, readReviewerValue } from './diagnose/reviewer-value.js';
 import type { DiagnosisModel } from './diagnose/llm/model.js';
 import { diagnoseWithModel, type ModelDiagnosis } from './diagnose/llm/diagnose.js';
 import { applyEditsToFiles } from './remedy/apply-edits.js';
@@ -39,7 +40,7 @@ export interface RemediateOptions {
   policy?: Partial<PatchPolicy>;
   /** The LLM for the long tail; null or absent means rules only. */
   model?: DiagnosisModel | null;
-  /** A reviewer's hint from `/kubecure retry <hint>`; passed to the model. */
+  /** A reviewer's hint from `/kubecure retry <hint>`: a named value the rules apply, else passed to the model. */
   hint?: string;
   /** Restricts indexing to these path prefixes (`.github/kubecure.yml` → paths). */
   paths?: string[];
@@ -67,8 +68,10 @@ export async function remediate(report: FailureReport, repo: RepoView, options: 
   const located = await locateWorkload(report, index, logger);
   const location = located.found;
   if (!located.found) notes.push(`Source not found: ${located.reason}`);
-  else if (located.alternatives.length > 0) {
-    notes.push(`Also declared in: ${located.alternatives.map((alternative) => alternative.file).join(', ')}`);
+  else {
+    // Other documents of the edited file (a multi-document manifest) are not "elsewhere".
+    const elsewhere = [...new Set(located.alternatives.map((alternative) => alternative.file))].filter((file) => file !== located.found.file);
+    if (elsewhere.length > 0) notes.push(`Also declared in: ${elsewhere.join(', ')}`);
   }
 
   const context: DiagnosisContext = {
@@ -77,24 +80,31 @@ export async function remediate(report: FailureReport, repo: RepoView, options: 
     location,
     limits: { maxMemory: policy.maxMemory, maxIncreaseFactor: policy.maxIncreaseFactor },
   };
-  const ruled = await runRules(context);
+  const reviewed = await reviewRules(await runRules(context), report, threshold, options);
+  let hintNotApplied = reviewed.note;
+  // The reviewer's explicit value is held to the hard ceilings, not to KubeCure's automatic step.
+  const rulePolicy = reviewed.applied ? { ...policy, maxIncreaseFactor: Number.POSITIVE_INFINITY } : policy;
   const scope = scopeOf(index, location);
-  let proposal = await proposeFromRule(ruled, location, index);
-  let validation = await validateProposal(proposal, report, policy, scope);
+  let proposal = await proposeFromRule(reviewed.diagnosis, location, index);
+  let validation = await validateProposal(proposal, report, rulePolicy, scope);
   let usage: Remediation['usage'];
+  // A hint the rules applied is done; the model hears only hints the rules cannot read.
+  const hint = reviewed.applied ? undefined : options.hint;
 
-  if (options.model && shouldAskModel(proposal.diagnosis, validation, threshold, options.hint)) {
-    const asked = await askModel(report, location, index, policy, options.model, options.hint, scope);
+  if (options.model && shouldAskModel(proposal.diagnosis, validation, threshold, hint)) {
+    const asked = await askModel(report, location, index, policy, options.model, hint, scope);
     usage = asked.usage;
     if (asked.failure) notes.push(`The model was not used: ${asked.failure}. This diagnosis comes from the rules alone.`);
     const modelProposal = await proposeFromModel(asked, location, index, report.failure.container);
-    if (modelProposal && preferModel(modelProposal.diagnosis, proposal.diagnosis, options.hint)) {
+    if (modelProposal && preferModel(modelProposal.diagnosis, proposal.diagnosis, hint)) {
       proposal = modelProposal;
       validation = await validateProposal(proposal, report, policy, scope);
     }
   } else if (!options.model && needsModel(proposal.diagnosis, threshold)) {
     notes.push('No model is configured (rules only): a model might explain this failure further.');
   }
+  if (hint && !options.model) hintNotApplied ??= HINT_NEEDS_MODEL(hint);
+  if (hintNotApplied) notes.push(hintNotApplied);
 
   const ambiguousWith = located.found ? (located.ambiguousWith ?? []) : [];
   const reasons = [...decisionBlockers(proposal, validation, location, threshold), ...ambiguityBlockers(location, ambiguousWith)];
@@ -110,8 +120,27 @@ export async function remediate(report: FailureReport, repo: RepoView, options: 
     reasons,
     // Problems that blocked the pull request are reasons already; the rest are worth a note.
     notes: [...notes, ...proposal.problems.filter((problem) => !reasons.includes(problem))],
+    ...(hintNotApplied ? { hintNotApplied } : {}),
     usage,
   };
+}
+
+/** Said when a hint is free text and only a model could read it. */
+export const HINT_NEEDS_MODEL = (hint: string): string =>
+  `The hint "${hint}" was not applied: no model is configured, and without one KubeCure applies only hints that name a value (\`use 1Gi\`, \`use 500m cpu\`, \`use tag 1.4.2\`, \`use port 8080\`).`;
+
+/** The rules' diagnosis with the reviewer's value in it when the hint names one. */
+async function reviewRules(
+  ruled: Diagnosis,
+  report: FailureReport,
+  threshold: number,
+  options: RemediateOptions,
+): Promise<{ diagnosis: Diagnosis; applied: boolean; note?: string }> {
+  const wanted = options.hint ? readReviewerValue(options.hint) : null;
+  if (!wanted) return { diagnosis: ruled, applied: false };
+  const reviewed = applyReviewerValue(ruled, wanted, report, threshold);
+  if (!reviewed.ok) return { diagnosis: ruled, applied: false, note: reviewed.reason };
+  return { diagnosis: reviewed.diagnosis, applied: true };
 }
 
 function needsModel(diagnosis: Diagnosis, threshold: number): boolean {

@@ -35,7 +35,7 @@ import { routeReport } from './routing.js';
 import { KeyedLock } from './keyed-lock.js';
 import { TtlCache } from './ttl-cache.js';
 import { cooldownHolder, pullRequestAllowance } from './limits.js';
-import { RECURRENCE_TOPIC, renderRecurrence } from './recurrence.js';
+import { HELD_BACK_TOPIC, RECURRENCE_TOPIC, renderHeldBack, renderRecurrence } from './recurrence.js';
 import { reportInvalidConfig } from './config-issue.js';
 import { dryRunWriter, liveWriter, type ThreadWriter } from './writer.js';
 import { checkFailureAfterMerge } from '../verify/after-merge.js';
@@ -111,7 +111,10 @@ export class ReportProcessor {
       const label = result.outcome === 'dropped' ? `dropped:${result.reason}` : result.outcome;
       metrics.jobs.inc({ outcome: label });
       metrics.jobDuration.observe({ outcome: label }, (Date.now() - started) / 1000);
-      logger.info({ jobId: info.id, attempt: info.attempt, ...result }, `Report job finished: ${label}`);
+      if (result.outcome === 'dropped') {
+        metrics.reportsDropped.inc({ reason: result.reason });
+        logger.warn({ jobId: info.id, attempt: info.attempt, deliveryId: job.deliveryId, ...result }, `Report dropped (${result.reason}): ${result.detail}`);
+      } else logger.info({ jobId: info.id, attempt: info.attempt, ...result }, `Report job finished: ${label}`);
       return result;
     } catch (error) {
       if (error instanceof RetryLaterError) {
@@ -202,9 +205,17 @@ export class ReportProcessor {
     // A merged fix for this failure decides first: wait for its rollout, or record that it failed.
     const afterMerge = await checkFailureAfterMerge({ octokit, repository, threads, report, fingerprint, config, dryRun: writer.dryRun, logger: this.#deps.logger, now });
     if (afterMerge.action === 'fix-failed') return { outcome: 'fix_failed', repository: where, pull: afterMerge.pull, followUp: afterMerge.followUp };
-    if (afterMerge.action === 'awaiting-rollout') return drop('awaiting-rollout', `#${afterMerge.pull} was merged for this failure and its new spec has not rolled out yet`);
+    if (afterMerge.action === 'awaiting-rollout') {
+      // The merged pull request is this failure's thread until the rollout decides: it counts the report.
+      const merged = threads.find((thread) => thread.number === afterMerge.pull);
+      if (merged) await writer.updateSticky(merged, RECURRENCE_TOPIC, (previous) => renderRecurrence(previous, merged, report, job.deliveryId));
+      return drop('awaiting-rollout', `#${afterMerge.pull} was merged for this failure and its new spec has not rolled out yet`);
+    }
     const cooling = cooldownHolder(threads, report, config, now);
-    if (cooling) return drop('cooldown', `#${cooling.number} was opened for this workload less than ${config.cooldownMinutes} minutes ago`);
+    if (cooling) {
+      await writer.updateSticky(cooling, HELD_BACK_TOPIC, (previous) => renderHeldBack(previous, report, job.deliveryId, config.cooldownMinutes));
+      return drop('cooldown', `#${cooling.number} was opened for this workload less than ${config.cooldownMinutes} minutes ago`);
+    }
 
     const view = await this.#openView(octokit, repository);
     const closed = closedUnmergedPullRequestFor(threads, fingerprint);

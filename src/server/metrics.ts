@@ -25,6 +25,12 @@ export class AppMetrics {
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
+  readonly reportsDropped = new Counter({
+    name: 'kubecure_reports_dropped_total',
+    help: 'Failure reports that led to no new thread, by reason (not-opted-in, cooldown, awaiting-rollout, …).',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
   readonly pullRequests = new Counter({
     name: 'kubecure_pull_requests_total',
     help: 'Pull requests opened or updated.',

@@ -1,6 +1,6 @@
 /**
  * A recovery report closes the loop: for each fingerprint it names whose fix was merged and is
- * still awaiting verification, comment "verified" with the evidence and label it. A recovery
+ * still awaiting verification, turn the ⏳ comment into "verified" with the evidence and label it. A recovery
  * without a new rollout proves nothing about the fix and is only logged.
  *
  * Cascades: every recovery is remembered with the correlation state (in Redis when configured,
@@ -17,6 +17,7 @@ import { upsertStickyComment } from '../github/sticky.js';
 import { listThreads, openThreadFor } from '../github/threads.js';
 import type { MergedFixStore } from './merged-fixes.js';
 import { labelNames, swapLabel } from './labels.js';
+import { VERIFICATION_TOPIC } from './on-merged.js';
 import type { Correlator, GroupMember } from '../correlate/correlator.js';
 
 export interface RecoveryDeps {
@@ -27,8 +28,11 @@ export interface RecoveryDeps {
   correlator?: Correlator | null;
 }
 
-/** The verified comment of a root with dependents is sticky, so it can be edited as they recover. */
-const VERIFIED_TOPIC = 'verified';
+/**
+ * The verified comment is the merged pull request's ⏳ comment, edited: one comment says where
+ * verification stands, and a root's can be edited again as its dependents recover.
+ */
+const VERIFIED_TOPIC = VERIFICATION_TOPIC;
 
 export type VerificationResult = {
   fingerprint: string;
@@ -94,12 +98,11 @@ async function verifyOne(deps: RecoveryDeps, report: RecoveryReport, fingerprint
   if (pull.merged_at && Date.parse(report.readySince) < Date.parse(pull.merged_at)) return done('before-merge');
 
   const cascade = await cascadeOf(deps, fingerprint);
+  // ✅ takes the place of the ⏳ comment: one comment says where verification stands.
+  await upsertStickyComment(octokit, repository, fix.number, VERIFIED_TOPIC, () => reviewMessages.verified(report, cascade ? names(cascade) : undefined));
   if (cascade) {
-    await upsertStickyComment(octokit, repository, fix.number, VERIFIED_TOPIC, () => reviewMessages.verified(report, names(cascade)));
     await deps.correlator!.rememberVerifiedRoot(fingerprint, { installationId: fix.installationId, owner: fix.owner, repo: fix.repo, number: fix.number, recovery: report });
     await closeRecoveredDependents(octokit, repository, fix.number, cascade.recovered);
-  } else {
-    await octokit.rest.issues.createComment({ ...repository, issue_number: fix.number, body: reviewMessages.verified(report) });
   }
   await swapLabel(octokit, repository, fix.number, VERIFY_LABELS.awaiting, VERIFY_LABELS.verified);
   await deps.store.forget(fingerprint);

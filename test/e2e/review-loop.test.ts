@@ -56,13 +56,14 @@ function hintFollowingModel(request: ChatRequest): ModelAnswer {
 }
 
 describe('/kubecure retry with a hint on the pull request', () => {
-  it('pushes a new commit with the value the hint asked for, on top of the first one', async () => {
+  it('pushes a new commit with the value the hint asked for, on top of the first one, without asking the model', async () => {
     const { world, number, branch: BRANCH } = await checkoutPullRequest({ config: optedInConfig({ fixes: { maxIncreaseFactor: 4 } }) });
     const { github, app, model } = world;
     model.responder = hintFollowingModel;
     const first = github.commitsOn(BRANCH);
     expect(parse(github.filesAt(BRANCH).get(MANIFEST)!).spec.template.spec.containers[0].resources.limits.memory).toBe('384Mi');
 
+    const promptsBefore = model.prompts().length;
     const comment = github.addUserComment(number, 'alice', '/kubecure retry use 1Gi');
     const delivered = await app.deliverWebhook('issue_comment', issueCommentCreated(github, number, comment));
     expect(delivered.status).toBe(200);
@@ -76,13 +77,13 @@ describe('/kubecure retry with a hint on the pull request', () => {
     expect(manifest).toBe(github.filesAt('main').get(MANIFEST)!.replace('memory: 256Mi   # raised', 'memory: 1Gi   # raised'));
     expect(github.reactions.filter((reaction) => reaction.commentId === comment.id).map((reaction) => reaction.content)).toEqual(['eyes', 'rocket']);
 
-    // The model saw the hint, and the thread says what happened.
-    const prompts = model.prompts();
-    expect(prompts.at(-1)).toContain('use 1Gi');
+    // A hint that is only a value is applied by the rules as written: no model call, and the thread says what happened.
+    expect(model.prompts()).toHaveLength(promptsBefore);
     const pull = github.threads.get(number)!;
     expect(pull.title).toBe('Raise memory limit of checkout to 1Gi after OOMKilled');
     expect(pull.body).toContain('+              memory: 1Gi');
-    expect(pull.body).toContain('diagnosed by `llm:e2e-model`');
+    expect(pull.body).toContain('diagnosed by `rules`');
+    expect(pull.body).toContain('A reviewer with write access asked for 1Gi memory');
     const reply = pull.comments.at(-1)!;
     expect(reply.user.login).toBe('kubecure[bot]');
     expect(reply.body).toContain('with the hint "use 1Gi"');
