@@ -23,6 +23,7 @@ import { Sender } from './deliver/sender.js';
 import { makeKubeConfig } from './kubeconfig.js';
 import { createMetrics, type AgentMetrics } from './serve/metrics.js';
 import { PodCache } from './watch/pod-cache.js';
+import type { SlimPod } from './watch/slim-pod.js';
 import { listPage } from './watch/raw-list.js';
 import { Reflector } from './watch/reflector.js';
 import { RecentPodEvents, warningEventSink } from './watch/warning-events.js';
@@ -123,13 +124,13 @@ export function createAgent(config: AgentConfig, deps: AgentDependencies): Agent
     onDebounced: () => metrics.failuresDebounced.inc(),
   });
 
-  const evaluatePod = (pod: Parameters<Detector['podChanged']>[0]) => {
+  const evaluatePod = (pod: SlimPod, previous: SlimPod | undefined) => {
     const key = index.add(pod);
-    detector.podChanged(pod);
+    detector.podChanged(pod, previous);
     recovery.podChanged(key);
   };
   pods.subscribe({
-    changed: (pod) => evaluatePod(pod),
+    changed: (pod, previous) => evaluatePod(pod, previous),
     deleted: (pod) => {
       recentEvents.forget(`${pod.metadata.namespace}/${pod.metadata.name}`);
       const key = index.remove(pod);
@@ -143,7 +144,8 @@ export function createAgent(config: AgentConfig, deps: AgentDependencies): Agent
         recentEvents.add(key, event);
         const slash = key.indexOf('/');
         const pod = pods.get(key.slice(0, slash), key.slice(slash + 1));
-        if (pod) evaluatePod(pod);
+        // The pod itself did not change: only a termination the agent saw happen is news.
+        if (pod) evaluatePod(pod, pod);
       },
       workloadEvent: (event) => detector.workloadEvent(event),
     },
@@ -189,8 +191,8 @@ export function createAgent(config: AgentConfig, deps: AgentDependencies): Agent
   let recoveryTimer: NodeJS.Timeout | undefined;
   const checkRecoveries = () => {
     for (const { report, detectionFingerprints } of recovery.due()) {
-      // A relapse after recovery is a new incident: report it at once.
-      for (const fingerprint of detectionFingerprints) debouncer.forget(fingerprint);
+      // A relapse after recovery is a new incident: report it at once (but not the old kill again).
+      for (const fingerprint of detectionFingerprints) debouncer.rearm(fingerprint);
       enqueue(report);
       logger.info({ workload: `${report.workload.kind}/${report.workload.namespace}/${report.workload.name}`, specChanged: report.specChanged }, 'workload recovered');
     }
