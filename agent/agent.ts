@@ -18,7 +18,8 @@ import { Debouncer } from './detect/debouncer.js';
 import { Detector, type Detection } from './detect/detector.js';
 import { RecoveryTracker, workloadKey } from './detect/recovery.js';
 import { WorkloadIndex } from './detect/workload-index.js';
-import { Outbox } from './deliver/outbox.js';
+import { Outbox, type OutboxItem } from './deliver/outbox.js';
+import { trimQueuedLogs } from './deliver/queued-logs.js';
 import { Sender } from './deliver/sender.js';
 import { makeKubeConfig } from './kubeconfig.js';
 import { createMetrics, type AgentMetrics } from './serve/metrics.js';
@@ -34,8 +35,9 @@ export interface AgentDependencies {
   kubeConfig?: k8s.KubeConfig;
   metrics?: AgentMetrics;
   reader?: KubeReader;
-  /** Tuning for tests: backoff and the recovery check period. */
+  /** Tuning for tests: backoff, API probing during an outage and the recovery check period. */
   backoffInitialMs?: number;
+  probeIntervalMs?: number;
   recoveryCheckMs?: number;
   argocdNamespace?: string;
 }
@@ -64,9 +66,23 @@ export function createAgent(config: AgentConfig, deps: AgentDependencies): Agent
   const pods = new PodCache();
   const index = new WorkloadIndex(pods);
   const recentEvents = new RecentPodEvents(config.eventMaxAgeMs);
-  const debouncer = new Debouncer(config.debounceWindowMs);
   const recovery = new RecoveryTracker({ cluster: config.cluster, settleMs: config.settleMs, podsOf: (key) => index.podsOf(key) });
-  const outbox = new Outbox(config.outboxMax, config.outboxFile, (item) => metrics.reportsDropped.inc({ kind: item.kind }));
+  let debouncer: Debouncer;
+  // A failure that never reached the App was never reported: its next sighting must be reported.
+  const undelivered = (item: OutboxItem) => {
+    if (item.fingerprint) debouncer.forget(item.fingerprint);
+  };
+  const outbox = new Outbox({
+    maxItems: config.outboxMax,
+    maxBytes: config.outboxMaxBytes,
+    file: config.outboxFile,
+    shrink: (item) => trimQueuedLogs(item, config.queuedLogBytes),
+    onDrop: (item) => {
+      metrics.reportsDropped.inc({ kind: item.kind });
+      logger.warn({ kind: item.kind, fingerprint: item.fingerprint }, 'outbox full, oldest report dropped');
+      undelivered(item);
+    },
+  });
   const sender = new Sender({
     appUrl: config.appUrl,
     cluster: config.cluster,
@@ -76,6 +92,7 @@ export function createAgent(config: AgentConfig, deps: AgentDependencies): Agent
     backoffInitialMs: deps.backoffInitialMs ?? 1000,
     onSent: (item) => metrics.reportsSent.inc({ kind: item.kind }),
     onFailed: (item, reason) => metrics.reportsFailed.inc({ kind: item.kind, reason }),
+    onRejected: undelivered,
   });
   const collector = new Collector({
     cluster: config.cluster,
@@ -91,9 +108,11 @@ export function createAgent(config: AgentConfig, deps: AgentDependencies): Agent
     onStepFailed: (step) => metrics.collectErrors.inc({ step }),
   });
 
+  debouncer = new Debouncer(config.debounceWindowMs);
+
   const inFlight = new Set<Promise<void>>();
-  const enqueue = (report: FailureReport | RecoveryReport) => {
-    outbox.push({ kind: report.kind, body: JSON.stringify(report), enqueuedAt: Date.now() });
+  const enqueue = (report: FailureReport | RecoveryReport, fingerprint?: string) => {
+    outbox.push({ kind: report.kind, body: JSON.stringify(report), enqueuedAt: Date.now(), ...(fingerprint ? { fingerprint } : {}) });
   };
   const handleDetection = (detection: Detection) => {
     // Recovery is judged on the pods indexed under the workload inferred from the pod itself.
@@ -103,7 +122,7 @@ export function createAgent(config: AgentConfig, deps: AgentDependencies): Agent
       .collect(detection)
       .then((report) => {
         if (!report) return;
-        enqueue(report);
+        enqueue(report, detection.fingerprint);
         if (inferredWorkloadKey) recovery.failed(report.workload, fingerprintOf(report), inferredWorkloadKey, detection.fingerprint);
         logger.info(
           { fingerprint: fingerprintOf(report), category: report.failure.category, workload: `${report.workload.kind}/${report.workload.namespace}/${report.workload.name}`, occurrences: report.occurrences },
@@ -161,6 +180,7 @@ export function createAgent(config: AgentConfig, deps: AgentDependencies): Agent
     watchTimeoutSeconds: config.watchTimeoutSeconds,
     resyncMs: config.resyncMs,
     backoffInitialMs: deps.backoffInitialMs ?? 1000,
+    probeIntervalMs: deps.probeIntervalMs ?? 500,
     onRestart: (reason: string) => metrics.watchRestarts.inc({ resource: name, reason }),
   });
   const reflectors: Reflector[] = scopes.flatMap((namespace) => [
@@ -217,8 +237,10 @@ export function createAgent(config: AgentConfig, deps: AgentDependencies): Agent
       await Promise.all(reflectors.map((reflector) => reflector.stop()));
       await Promise.allSettled([...inFlight]);
       await sender.stop();
+      outbox.close();
     },
-    isReady: () => reflectors.every((reflector) => reflector.isSynced),
+    // Ready means watching: every watch has listed once and its API server still answers.
+    isReady: () => reflectors.every((reflector) => reflector.isLive),
     async idle() {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },

@@ -3,7 +3,8 @@
  * (`lastState`) for life; only a termination the agent saw happen is a failure.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { crashLooping, makePod, type KubeObject } from '../support/fake-kube/objects.js';
+import type { KubeObject } from '../support/fake-kube-api.js';
+import { crashLooping, makePod } from '../support/fake-kube/objects.js';
 import { startHarness, waitFor, type Harness } from './harness.js';
 
 const OOM = { reason: 'OOMKilled', exitCode: 137, finishedAt: '2026-11-30T08:00:00Z' };

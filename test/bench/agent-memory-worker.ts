@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     const agent = createAgent(
       {
         cluster: 'bench', appUrl: 'http://127.0.0.1:9', clusterSecret: 'bench', namespaces: [], debounceWindowMs: 600_000, settleMs: 300_000,
-        logBytes: 65_536, logTailLines: 200, collectConcurrency: 4, outboxMax: 1000, outboxFile: undefined, port: 0, watchStallMs: 300_000,
+        logBytes: 65_536, logTailLines: 200, collectConcurrency: 4, outboxMax: 1000, outboxMaxBytes: 24 * 1024 * 1024, queuedLogBytes: 8192, outboxFile: undefined, port: 0, bindAddress: '127.0.0.1', watchStallMs: 300_000,
         watchTimeoutSeconds: 300, listPageSize: Number(process.env.BENCH_PAGE_SIZE ?? 100), resyncMs: 1_800_000, ownerCacheMs: 300_000, eventMaxAgeMs: 900_000, kubeApiUrl: apiUrl, kubeToken: token, logLevel: 'error',
       },
       { logger: silentLogger },
