@@ -38,6 +38,7 @@ export interface AgentDependencies {
   /** Tuning for tests: backoff, API probing during an outage and the recovery check period. */
   backoffInitialMs?: number;
   probeIntervalMs?: number;
+  senderBackoffMaxMs?: number;
   recoveryCheckMs?: number;
   argocdNamespace?: string;
 }
@@ -90,6 +91,7 @@ export function createAgent(config: AgentConfig, deps: AgentDependencies): Agent
     outbox,
     logger,
     backoffInitialMs: deps.backoffInitialMs ?? 1000,
+    ...(deps.senderBackoffMaxMs ? { backoffMaxMs: deps.senderBackoffMaxMs } : {}),
     onSent: (item) => metrics.reportsSent.inc({ kind: item.kind }),
     onFailed: (item, reason) => metrics.reportsFailed.inc({ kind: item.kind, reason }),
     onRejected: undelivered,
