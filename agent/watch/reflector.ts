@@ -17,6 +17,7 @@
 import type { Watch } from '@kubernetes/client-node';
 import type { Logger } from '../../src/logger.js';
 import { Backoff, sleep } from './backoff.js';
+import { releaseAfterRelist } from './release-memory.js';
 
 export interface ListPage {
   items: unknown[];
@@ -211,6 +212,7 @@ export class Reflector {
     } while (continueToken && !this.stopped);
     if (this.stopped) return;
     this.sink.endList();
+    releaseAfterRelist();
     this.resourceVersion = resourceVersion;
     this.synced = true;
     this.lastActivity = Date.now();
