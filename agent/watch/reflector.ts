@@ -17,7 +17,6 @@
 import type { Watch } from '@kubernetes/client-node';
 import type { Logger } from '../../src/logger.js';
 import { Backoff, sleep } from './backoff.js';
-import { releaseAfterRelist } from './release-memory.js';
 
 export interface ListPage {
   items: unknown[];
@@ -212,7 +211,6 @@ export class Reflector {
     } while (continueToken && !this.stopped);
     if (this.stopped) return;
     this.sink.endList();
-    releaseAfterRelist();
     this.resourceVersion = resourceVersion;
     this.synced = true;
     this.lastActivity = Date.now();

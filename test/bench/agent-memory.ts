@@ -53,7 +53,7 @@ const BUILD_DIR = join(ROOT, 'node_modules/.cache/kubecure-bench');
 const BUNDLE = join(BUILD_DIR, 'agent.mjs');
 
 /** Node flags tried on the bundled agent; the image uses the winner (agent/Dockerfile). */
-export const FLAG_CANDIDATES: string[][] = [[], ['--max-semi-space-size=1'], ['--max-semi-space-size=1', '--optimize-for-size'], ['--max-semi-space-size=1', '--max-old-space-size=128']];
+export const FLAG_CANDIDATES: string[][] = [[], ['--max-semi-space-size=1'], ['--max-semi-space-size=1', '--optimize-for-size']];
 
 const mb = (kb: number) => Math.round((kb / 1024) * 10) / 10;
 
