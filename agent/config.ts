@@ -29,7 +29,8 @@ export interface AgentConfig {
   outboxMax: number;
   /**
    * Bytes of reports kept while the App is unreachable (the oldest is dropped beyond this). The
-   * journal file stays under twice this, so the default fits the Deployment's 64 MiB emptyDir.
+   * journal stays under twice this, three times while a compaction writes its new file, so the
+   * default (20 MiB) fits the Deployment's 64 MiB emptyDir.
    */
   outboxMaxBytes: number;
   /** Once the outbox holds half its bytes, each log tail of a newly queued report is cut to this. */
@@ -69,8 +70,8 @@ export const CONFIG_DEFAULTS = {
   logTailLines: 200,
   collectConcurrency: 4,
   outboxMax: 1000,
-  outboxMaxBytes: 24 * 1024 * 1024,
-  queuedLogBytes: 8 * 1024,
+  outboxMaxBytes: 20 * 1024 * 1024,
+  queuedLogBytes: 4 * 1024,
   port: 8080,
   bindAddress: '0.0.0.0',
   watchStallSeconds: 300,

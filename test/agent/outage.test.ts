@@ -63,7 +63,7 @@ describe('an App outage with real log sizes', () => {
     const log = line.repeat(Math.ceil((64 * 1024) / line.length));
     harness = await startHarness({
       // The Deployment's defaults for everything that bounds the outbox.
-      config: { outboxFile: file, outboxMax: 1000, outboxMaxBytes: 24 * 1024 * 1024, queuedLogBytes: 8192, logBytes: 64 * 1024, logTailLines: 100_000, collectConcurrency: 8 },
+      config: { outboxFile: file, outboxMax: 1000, outboxMaxBytes: 20 * 1024 * 1024, queuedLogBytes: 4096, logBytes: 64 * 1024, logTailLines: 100_000, collectConcurrency: 8 },
       deps: { backoffInitialMs: 100, senderBackoffMaxMs: 2000 },
     });
     const { api, sink, agent } = harness;
@@ -92,7 +92,7 @@ describe('an App outage with real log sizes', () => {
       const heapGrowth = process.memoryUsage().heapUsed - heapBefore;
 
       expect(agent.outbox.dropped).toBe(0);
-      expect(agent.outbox.bytes).toBeLessThanOrEqual(24 * 1024 * 1024);
+      expect(agent.outbox.bytes).toBeLessThanOrEqual(20 * 1024 * 1024);
       expect(maxFile).toBeLessThan(EMPTY_DIR_LIMIT);
       // Memory: what the queue retains is bounded by its byte budget; the heap growth of this whole
       // process (fake API server, sink and uncollected garbage included) stays far under the 384 MiB limit.
