@@ -170,13 +170,13 @@ export function renderAgentTables(memory: MemoryResult, latency: LatencyResult, 
   const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
   const informerPeakRatio = memory.informer.peakRssMb / memory.chosen.peakRssMb;
   return [
-    `Machine: ${machine}. ${number(memory.pods)} pods; the agent bundle is ${number(memory.bundleKb)} KB.`,
+    `Machine: ${machine}; 1-minute load average ${number(os.loadavg()[0] ?? 0)} at the end of the run. ${number(memory.pods)} pods; the agent bundle is ${number(memory.bundleKb)} KB.`,
     '',
     row(['process', 'steady RSS', 'peak RSS', 'time to cache every pod']),
     row(['---', '---', '---', '---']),
     row(['bare Node (the floor)', mb(memory.bareNode.steadyRssMb), mb(memory.bareNode.peakRssMb), '—']),
     ...memory.agent.map((sample) =>
-      row([`agent bundle, \`node ${sample.flags.join(' ')}\`${sample === memory.chosen ? ' (the image)' : ''}`, mb(sample.steadyRssMb), mb(sample.peakRssMb), ms(sample.syncMs)]),
+      row([`agent bundle, ${sample.flags.length > 0 ? `\`node ${sample.flags.join(' ')}\`` : 'no flags'}${sample === memory.chosen ? ' (the image)' : ''}`, mb(sample.steadyRssMb), mb(sample.peakRssMb), ms(sample.syncMs)]),
     ),
     row(['client-node `makeInformer`', mb(memory.informer.steadyRssMb), mb(memory.informer.peakRssMb), ms(memory.informer.syncMs)]),
     '',
