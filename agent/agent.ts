@@ -18,11 +18,13 @@ import { Debouncer } from './detect/debouncer.js';
 import { Detector, type Detection } from './detect/detector.js';
 import { RecoveryTracker, workloadKey } from './detect/recovery.js';
 import { WorkloadIndex } from './detect/workload-index.js';
-import { Outbox } from './deliver/outbox.js';
+import { Outbox, type OutboxItem } from './deliver/outbox.js';
+import { trimQueuedLogs } from './deliver/queued-logs.js';
 import { Sender } from './deliver/sender.js';
 import { makeKubeConfig } from './kubeconfig.js';
 import { createMetrics, type AgentMetrics } from './serve/metrics.js';
 import { PodCache } from './watch/pod-cache.js';
+import type { SlimPod } from './watch/slim-pod.js';
 import { listPage } from './watch/raw-list.js';
 import { Reflector } from './watch/reflector.js';
 import { RecentPodEvents, warningEventSink } from './watch/warning-events.js';
@@ -33,8 +35,10 @@ export interface AgentDependencies {
   kubeConfig?: k8s.KubeConfig;
   metrics?: AgentMetrics;
   reader?: KubeReader;
-  /** Tuning for tests: backoff and the recovery check period. */
+  /** Tuning for tests: backoff, API probing during an outage and the recovery check period. */
   backoffInitialMs?: number;
+  probeIntervalMs?: number;
+  senderBackoffMaxMs?: number;
   recoveryCheckMs?: number;
   argocdNamespace?: string;
 }
@@ -63,9 +67,23 @@ export function createAgent(config: AgentConfig, deps: AgentDependencies): Agent
   const pods = new PodCache();
   const index = new WorkloadIndex(pods);
   const recentEvents = new RecentPodEvents(config.eventMaxAgeMs);
-  const debouncer = new Debouncer(config.debounceWindowMs);
   const recovery = new RecoveryTracker({ cluster: config.cluster, settleMs: config.settleMs, podsOf: (key) => index.podsOf(key) });
-  const outbox = new Outbox(config.outboxMax, config.outboxFile, (item) => metrics.reportsDropped.inc({ kind: item.kind }));
+  let debouncer: Debouncer;
+  // A failure that never reached the App was never reported: its next sighting must be reported.
+  const undelivered = (item: OutboxItem) => {
+    if (item.fingerprint) debouncer.forget(item.fingerprint);
+  };
+  const outbox = new Outbox({
+    maxItems: config.outboxMax,
+    maxBytes: config.outboxMaxBytes,
+    file: config.outboxFile,
+    shrink: (item) => trimQueuedLogs(item, config.queuedLogBytes),
+    onDrop: (item) => {
+      metrics.reportsDropped.inc({ kind: item.kind });
+      logger.warn({ kind: item.kind, fingerprint: item.fingerprint }, 'outbox full, oldest report dropped');
+      undelivered(item);
+    },
+  });
   const sender = new Sender({
     appUrl: config.appUrl,
     cluster: config.cluster,
@@ -73,8 +91,10 @@ export function createAgent(config: AgentConfig, deps: AgentDependencies): Agent
     outbox,
     logger,
     backoffInitialMs: deps.backoffInitialMs ?? 1000,
+    ...(deps.senderBackoffMaxMs ? { backoffMaxMs: deps.senderBackoffMaxMs } : {}),
     onSent: (item) => metrics.reportsSent.inc({ kind: item.kind }),
     onFailed: (item, reason) => metrics.reportsFailed.inc({ kind: item.kind, reason }),
+    onRejected: undelivered,
   });
   const collector = new Collector({
     cluster: config.cluster,
@@ -90,9 +110,11 @@ export function createAgent(config: AgentConfig, deps: AgentDependencies): Agent
     onStepFailed: (step) => metrics.collectErrors.inc({ step }),
   });
 
+  debouncer = new Debouncer(config.debounceWindowMs);
+
   const inFlight = new Set<Promise<void>>();
-  const enqueue = (report: FailureReport | RecoveryReport) => {
-    outbox.push({ kind: report.kind, body: JSON.stringify(report), enqueuedAt: Date.now() });
+  const enqueue = (report: FailureReport | RecoveryReport, fingerprint?: string) => {
+    outbox.push({ kind: report.kind, body: JSON.stringify(report), enqueuedAt: Date.now(), ...(fingerprint ? { fingerprint } : {}) });
   };
   const handleDetection = (detection: Detection) => {
     // Recovery is judged on the pods indexed under the workload inferred from the pod itself.
@@ -102,7 +124,7 @@ export function createAgent(config: AgentConfig, deps: AgentDependencies): Agent
       .collect(detection)
       .then((report) => {
         if (!report) return;
-        enqueue(report);
+        enqueue(report, detection.fingerprint);
         if (inferredWorkloadKey) recovery.failed(report.workload, fingerprintOf(report), inferredWorkloadKey, detection.fingerprint);
         logger.info(
           { fingerprint: fingerprintOf(report), category: report.failure.category, workload: `${report.workload.kind}/${report.workload.namespace}/${report.workload.name}`, occurrences: report.occurrences },
@@ -123,13 +145,13 @@ export function createAgent(config: AgentConfig, deps: AgentDependencies): Agent
     onDebounced: () => metrics.failuresDebounced.inc(),
   });
 
-  const evaluatePod = (pod: Parameters<Detector['podChanged']>[0]) => {
+  const evaluatePod = (pod: SlimPod, previous: SlimPod | undefined) => {
     const key = index.add(pod);
-    detector.podChanged(pod);
+    detector.podChanged(pod, previous);
     recovery.podChanged(key);
   };
   pods.subscribe({
-    changed: (pod) => evaluatePod(pod),
+    changed: (pod, previous) => evaluatePod(pod, previous),
     deleted: (pod) => {
       recentEvents.forget(`${pod.metadata.namespace}/${pod.metadata.name}`);
       const key = index.remove(pod);
@@ -143,7 +165,8 @@ export function createAgent(config: AgentConfig, deps: AgentDependencies): Agent
         recentEvents.add(key, event);
         const slash = key.indexOf('/');
         const pod = pods.get(key.slice(0, slash), key.slice(slash + 1));
-        if (pod) evaluatePod(pod);
+        // The pod itself did not change: only a termination the agent saw happen is news.
+        if (pod) evaluatePod(pod, pod);
       },
       workloadEvent: (event) => detector.workloadEvent(event),
     },
@@ -159,6 +182,7 @@ export function createAgent(config: AgentConfig, deps: AgentDependencies): Agent
     watchTimeoutSeconds: config.watchTimeoutSeconds,
     resyncMs: config.resyncMs,
     backoffInitialMs: deps.backoffInitialMs ?? 1000,
+    probeIntervalMs: deps.probeIntervalMs ?? 500,
     onRestart: (reason: string) => metrics.watchRestarts.inc({ resource: name, reason }),
   });
   const reflectors: Reflector[] = scopes.flatMap((namespace) => [
@@ -189,8 +213,8 @@ export function createAgent(config: AgentConfig, deps: AgentDependencies): Agent
   let recoveryTimer: NodeJS.Timeout | undefined;
   const checkRecoveries = () => {
     for (const { report, detectionFingerprints } of recovery.due()) {
-      // A relapse after recovery is a new incident: report it at once.
-      for (const fingerprint of detectionFingerprints) debouncer.forget(fingerprint);
+      // A relapse after recovery is a new incident: report it at once (but not the old kill again).
+      for (const fingerprint of detectionFingerprints) debouncer.rearm(fingerprint);
       enqueue(report);
       logger.info({ workload: `${report.workload.kind}/${report.workload.namespace}/${report.workload.name}`, specChanged: report.specChanged }, 'workload recovered');
     }
@@ -215,8 +239,10 @@ export function createAgent(config: AgentConfig, deps: AgentDependencies): Agent
       await Promise.all(reflectors.map((reflector) => reflector.stop()));
       await Promise.allSettled([...inFlight]);
       await sender.stop();
+      outbox.close();
     },
-    isReady: () => reflectors.every((reflector) => reflector.isSynced),
+    // Ready means watching: every watch has listed once and its API server still answers.
+    isReady: () => reflectors.every((reflector) => reflector.isLive),
     async idle() {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },

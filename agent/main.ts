@@ -4,14 +4,17 @@
  */
 import { createAgent, refreshGauges } from './agent.js';
 import { ConfigError, loadConfig } from './config.js';
+import { makeKubeConfig } from './kubeconfig.js';
 import { createJsonLogger } from './log.js';
 import { createMetrics } from './serve/metrics.js';
-import { startHealthServer } from './serve/health-server.js';
+import { ListenError, startHealthServer } from './serve/health-server.js';
 
 async function main(): Promise<void> {
   let config;
+  let kubeConfig;
   try {
     config = loadConfig();
+    kubeConfig = makeKubeConfig({ apiUrl: config.kubeApiUrl, token: config.kubeToken });
   } catch (error) {
     if (error instanceof ConfigError) {
       createJsonLogger().error({ err: error }, 'invalid configuration');
@@ -20,9 +23,10 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createJsonLogger(config.logLevel);
-  const agent = createAgent(config, { logger, metrics: createMetrics({ defaultMetrics: true }) });
+  const agent = createAgent(config, { logger, kubeConfig, metrics: createMetrics({ defaultMetrics: true }) });
   const health = await startHealthServer({
     port: config.port,
+    host: config.bindAddress,
     isReady: () => agent.isReady(),
     registry: agent.metrics.registry,
     beforeScrape: () => refreshGauges(agent),
@@ -44,7 +48,17 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
+// Anything that escapes still leaves one JSON line naming it, for the log collector to keep.
+process.on('uncaughtException', (error) => {
+  createJsonLogger().error({ err: error }, 'agent crashed');
+  process.exit(1);
+});
+
 main().catch((error: unknown) => {
+  if (error instanceof ListenError) {
+    createJsonLogger().error({ err: error, code: error.code }, 'cannot start the health server');
+    process.exit(2);
+  }
   createJsonLogger().error({ err: error }, 'agent crashed');
   process.exit(1);
 });

@@ -1,9 +1,9 @@
 /**
  * The reads the collector makes, behind one small interface so each step is testable and the
- * client-node specifics (object-parameter calls, ApiException codes, typed objects with Date
- * fields) stay in one place. Everything returns plain JSON.
+ * HTTP specifics stay in one place. Everything returns plain JSON.
  */
-import * as k8s from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { getText } from '../watch/raw-list.js';
 
 export type Json = Record<string, any>;
 
@@ -16,7 +16,7 @@ export interface KubeReader {
   listServices(namespace: string): Promise<Json[]>;
 }
 
-/** `statusCode` of a client-node failure: ApiException `code`, or a watch/fetch `statusCode`. */
+/** The HTTP status of a failed read: `statusCode` of a `ListError` or a watch, or a client-node `code`. */
 export function httpStatusOf(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const { code, statusCode } = error as { code?: unknown; statusCode?: unknown };
@@ -24,33 +24,35 @@ export function httpStatusOf(error: unknown): number | undefined {
   return typeof statusCode === 'number' ? statusCode : undefined;
 }
 
-/** Typed client objects carry Date instances; one JSON round trip makes them plain API JSON. */
-function plain<T>(value: T): Json {
-  return JSON.parse(JSON.stringify(value)) as Json;
-}
+const segment = encodeURIComponent;
 
-export function createKubeReader(kc: k8s.KubeConfig): KubeReader {
-  const core = kc.makeApiClient(k8s.CoreV1Api);
-  const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+/**
+ * Plain GETs through the same KubeConfig as the watches (every kubeconfig and in-cluster mode):
+ * client-node's typed API classes would pull its whole generated model into the agent's bundle
+ * and heap, and convert every answer to objects with Date fields only to be turned back to JSON.
+ */
+export function createKubeReader(kc: KubeConfig): KubeReader {
+  const json = async (path: string, query?: Record<string, string | number | boolean | undefined>) => JSON.parse(await getText(kc, path, query, 30_000)) as Json;
+  const pods = (namespace: string) => `/api/v1/namespaces/${segment(namespace)}/pods`;
   return {
     async getPod(namespace, name) {
-      return plain(await core.readNamespacedPod({ namespace, name }));
+      return json(`${pods(namespace)}/${segment(name)}`);
     },
     async podLog({ namespace, name, container, previous, limitBytes, tailLines }) {
-      return core.readNamespacedPodLog({ namespace, name, container, previous, limitBytes, tailLines });
+      return getText(kc, `${pods(namespace)}/${segment(name)}/log`, { container, previous, limitBytes, tailLines }, 30_000);
     },
     async podEvents(namespace, name) {
-      const list = await core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.kind=Pod,involvedObject.name=${name}` });
-      return list.items.map(plain);
+      const list = await json(`/api/v1/namespaces/${segment(namespace)}/events`, { fieldSelector: `involvedObject.kind=Pod,involvedObject.name=${name}` });
+      return (list.items ?? []) as Json[];
     },
     async getObject(apiVersion, plural, namespace, name) {
       const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
       if (!group || !version) throw new Error(`core-group owners are not followed (${apiVersion} ${plural})`);
-      return (await custom.getNamespacedCustomObject({ group, version, namespace, plural, name })) as Json;
+      return json(`/apis/${segment(group)}/${segment(version)}/namespaces/${segment(namespace)}/${segment(plural)}/${segment(name)}`);
     },
     async listServices(namespace) {
-      const list = await core.listNamespacedService({ namespace });
-      return list.items.map(plain);
+      const list = await json(`/api/v1/namespaces/${segment(namespace)}/services`);
+      return (list.items ?? []) as Json[];
     },
   };
 }

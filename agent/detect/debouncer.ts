@@ -43,9 +43,23 @@ export class Debouncer {
     return { report: true, occurrences, firstSeen: entry.firstSeen };
   }
 
-  /** Forgets a fingerprint (its workload recovered), so a relapse is reported at once. */
+  /**
+   * Forgets a fingerprint entirely: its report never reached the App, so the next sighting, even
+   * of the same state, must be reported.
+   */
   forget(fingerprint: string): void {
     this.entries.delete(fingerprint);
+  }
+
+  /**
+   * The workload recovered: the next *new* sighting (a relapse) is reported at once, while the
+   * sightings already reported stay known, so the same old termination is not reported again.
+   */
+  rearm(fingerprint: string): void {
+    const entry = this.entries.get(fingerprint);
+    if (!entry) return;
+    entry.reportedAt = this.now() - this.windowMs;
+    entry.count = 0;
   }
 
   /** Drops fingerprints not seen for two windows, keeping memory bounded on a long-running agent. */

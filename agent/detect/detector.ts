@@ -13,6 +13,7 @@ import type { SlimPod } from '../watch/slim-pod.js';
 import { podKey } from '../watch/slim-pod.js';
 import type { RecentPodEvents } from '../watch/warning-events.js';
 import type { Debouncer } from './debouncer.js';
+import { isFailingNow, sightingOf } from './pod-health.js';
 
 export type Detection =
   | {
@@ -50,15 +51,19 @@ export interface DetectorOptions {
 export class Detector {
   constructor(private readonly options: DetectorOptions) {}
 
-  /** A pod changed (or a Warning event about it arrived): classify it with its recent events. */
-  podChanged(pod: SlimPod): Failure | null {
+  /**
+   * A pod changed (or a Warning event about it arrived): classify it with its recent events.
+   * `previous` is the pod as last seen (undefined on first sight); a Warning event passes the pod
+   * itself, since the pod did not change.
+   */
+  podChanged(pod: SlimPod, previous: SlimPod | undefined): Failure | null {
     const events = this.options.recentEvents.get(podKey(pod));
     const failure = safely(() => classifyPod(pod, events), this.options.logger);
-    if (!failure) return null;
+    if (!failure || !isFailingNow(pod, previous, failure)) return null;
     const { workload } = inferWorkload(pod);
     const fingerprint = this.fingerprint(workload, failure);
-    // A new restart or a new pod is a new sighting; the same state seen again (relist) is not.
-    const sighting = `${pod.metadata.uid ?? podKey(pod)}/${failure.container ?? ''}/${failure.restartCount}/${failure.reason}`;
+    // A new restart, termination or pod is a new sighting; the same state seen again (relist) is not.
+    const sighting = sightingOf(pod, failure);
     const decision = this.options.debouncer.observe(fingerprint, sighting);
     if (!decision.report) {
       this.options.onDebounced?.();

@@ -1,4 +1,8 @@
-/** `/healthz` (the process answers), `/readyz` (every watch has listed once) and `/metrics`. */
+/**
+ * `/healthz` (the process answers), `/readyz` (every watch has listed once and its API server
+ * still answers) and `/metrics`. Each answer is computed from in-memory state without I/O, so the
+ * probes answer in milliseconds whatever the backlog.
+ */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
@@ -30,10 +34,29 @@ export async function startHealthServer(options: HealthServerOptions): Promise<{
       response.writeHead(404).end();
     }
   });
-  await new Promise<void>((resolve) => server.listen(options.port, options.host ?? '0.0.0.0', resolve));
+  const host = options.host ?? '0.0.0.0';
+  await new Promise<void>((resolve, reject) => {
+    // A port in use must reach the caller as an error it can log, not as an uncaught 'error' event.
+    const failed = (error: NodeJS.ErrnoException) => reject(new ListenError(host, options.port, error));
+    server.once('error', failed);
+    server.listen(options.port, host, () => {
+      server.off('error', failed);
+      resolve();
+    });
+  });
   return {
     server,
     port: (server.address() as AddressInfo).port,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+export class ListenError extends Error {
+  readonly code: string | undefined;
+
+  constructor(host: string, port: number, cause: NodeJS.ErrnoException) {
+    const why = cause.code === 'EADDRINUSE' ? 'the address is already in use' : cause.code === 'EADDRNOTAVAIL' ? 'the address is not on this host' : cause.message;
+    super(`cannot serve health endpoints on ${host}:${port} (KUBECURE_BIND_ADDRESS, KUBECURE_PORT): ${why}`);
+    this.code = cause.code;
+  }
 }

@@ -1,5 +1,5 @@
 /**
- * List pages fetched as plain JSON. client-node's typed list calls run every object through its
+ * Reads from the API server as plain JSON (or text, for logs). List pages fetched as plain JSON. client-node's typed list calls run every object through its
  * ObjectSerializer, which for pods costs about 1 ms and a second full copy per object: at 10,000
  * pods that is seconds of CPU and hundreds of MB of transient heap, only to be projected down to
  * a few fields. Here the page is parsed once and handed over as is; authentication and TLS come
@@ -19,12 +19,13 @@ export class ListError extends Error {
   }
 }
 
-export async function listPage(
+/** A GET of `path`; resolves with the body of a 2xx answer, rejects with a `ListError` otherwise. */
+export async function getText(
   kc: KubeConfig,
   path: string,
-  query: Record<string, string | number | undefined>,
+  query: Record<string, string | number | boolean | undefined> = {},
   timeoutMs = 60_000,
-): Promise<ListPage> {
+): Promise<string> {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error('no current cluster in the kubeconfig');
   const url = new URL(cluster.server.replace(/\/+$/, '') + path);
@@ -32,7 +33,7 @@ export async function listPage(
   const options: RequestOptions = { method: 'GET', headers: { accept: 'application/json' } };
   await kc.applyToHTTPSOptions(options);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  return new Promise<ListPage>((resolve, reject) => {
+  return new Promise<string>((resolve, reject) => {
     const request = send(url, { ...options, timeout: timeoutMs }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -40,17 +41,22 @@ export async function listPage(
       response.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
         const status = response.statusCode ?? 0;
-        if (status < 200 || status >= 300) return reject(new ListError(status, `list ${path}: HTTP ${status} ${text.slice(0, 300)}`));
-        try {
-          const body = JSON.parse(text) as { items?: unknown[]; metadata?: { resourceVersion?: string; continue?: string } };
-          resolve({ items: body.items ?? [], metadata: { resourceVersion: body.metadata?.resourceVersion, _continue: body.metadata?.continue } });
-        } catch (error) {
-          reject(error);
-        }
+        if (status < 200 || status >= 300) return reject(new ListError(status, `GET ${path}: HTTP ${status} ${text.slice(0, 300)}`));
+        resolve(text);
       });
     });
-    request.on('timeout', () => request.destroy(new Error(`list ${path} timed out`)));
+    request.on('timeout', () => request.destroy(new Error(`GET ${path} timed out`)));
     request.on('error', reject);
     request.end();
   });
+}
+
+export async function listPage(
+  kc: KubeConfig,
+  path: string,
+  query: Record<string, string | number | undefined>,
+  timeoutMs = 60_000,
+): Promise<ListPage> {
+  const body = JSON.parse(await getText(kc, path, query, timeoutMs)) as { items?: unknown[]; metadata?: { resourceVersion?: string; continue?: string } };
+  return { items: body.items ?? [], metadata: { resourceVersion: body.metadata?.resourceVersion, _continue: body.metadata?.continue } };
 }

@@ -4,7 +4,10 @@
  * never retries after a connection error and cannot notice a watch that went silent. Here:
  *
  *  - a 410 Gone (as an ERROR event or an HTTP status) triggers a full relist;
- *  - any other error reconnects with jittered exponential backoff;
+ *  - any other error reconnects with jittered exponential backoff; while the API server cannot be
+ *    reached at all, a one-object list probes it every `probeIntervalMs` and the backoff ends (and
+ *    resets) as soon as it answers, so an outage is caught up right after it ends, not up to a
+ *    full backoff later. An API server that answers with an error keeps the whole backoff;
  *  - a watchdog restarts a watch that has been silent longer than `stallMs` (half-open TCP);
  *  - each watch asks the server to end it after a jittered `timeoutSeconds`, and a periodic
  *    resync relists everything, so nothing missed can stay missed.
@@ -45,6 +48,8 @@ export interface ReflectorOptions {
   resyncMs?: number;
   backoffInitialMs?: number;
   backoffMaxMs?: number;
+  /** How often an unreachable API server is probed during a backoff. */
+  probeIntervalMs?: number;
   logger: Logger;
   onRestart?(reason: 'error' | 'gone' | 'stall' | 'resync'): void;
 }
@@ -59,6 +64,8 @@ export class Reflector {
   private resourceVersion: string | undefined;
   private stopped = true;
   private synced = false;
+  /** The last exchange with the API server worked (a list page, an open watch or an event). */
+  private connected = false;
   private lastActivity = Date.now();
   private activeWatch: AbortController | undefined;
   /** Ends the wait for the current watch to finish (done, stall, resync or stop). */
@@ -77,6 +84,11 @@ export class Reflector {
 
   get isSynced(): boolean {
     return this.synced;
+  }
+
+  /** Listed at least once and, as far as the last exchange shows, still watching. */
+  get isLive(): boolean {
+    return this.synced && this.connected;
   }
 
   start(): void {
@@ -133,8 +145,9 @@ export class Reflector {
           this.restart('stall');
         } else if (end.kind === 'error') {
           this.restart('error');
+          this.connected = false;
           this.options.logger.warn({ reflector: this.options.name, err: end.error }, 'watch failed, reconnecting');
-          await sleep(this.backoff.next(), this.stopController.signal);
+          await this.pause(end.error);
         } else if (!end.receivedEvents) {
           // A watch the server closes at once, again and again, would otherwise spin (client-node #1933).
           await sleep(this.backoff.next(), this.stopController.signal);
@@ -143,9 +156,40 @@ export class Reflector {
         if (this.stopped) return;
         this.restart(statusCode(error) === 410 ? 'gone' : 'error');
         needsList = true;
+        this.connected = false;
         this.options.logger.warn({ reflector: this.options.name, err: error }, 'list failed, retrying');
-        await sleep(this.backoff.next(), this.stopController.signal);
+        await this.pause(error);
       }
+    }
+  }
+
+  /**
+   * Waits out the backoff after `error`. When the API server could not be reached at all (no HTTP
+   * status), it is probed meanwhile and the wait ends as soon as it answers anything.
+   */
+  private async pause(error: unknown): Promise<void> {
+    const delay = this.backoff.next();
+    const signal = this.stopController.signal;
+    if (statusCode(error) !== undefined) return sleep(delay, signal);
+    const deadline = Date.now() + delay;
+    const interval = this.options.probeIntervalMs ?? 500;
+    while (!this.stopped && Date.now() < deadline) {
+      await sleep(Math.min(interval, deadline - Date.now()), signal);
+      if (this.stopped || Date.now() >= deadline) return;
+      if (await this.answers()) {
+        this.backoff.reset();
+        this.options.logger.info({ reflector: this.options.name }, 'API server answers again, resuming');
+        return;
+      }
+    }
+  }
+
+  private async answers(): Promise<boolean> {
+    try {
+      await this.options.list({ limit: 1, continueToken: undefined });
+      return true;
+    } catch (error) {
+      return statusCode(error) !== undefined;
     }
   }
 
@@ -160,6 +204,7 @@ export class Reflector {
     let resourceVersion: string | undefined;
     do {
       const page = await this.options.list({ limit, continueToken });
+      this.connected = true;
       this.sink.listed(page.items);
       resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
       continueToken = page.metadata?._continue || undefined;
@@ -197,6 +242,7 @@ export class Reflector {
         if (settled) return;
         this.lastActivity = Date.now();
         receivedEvents = true;
+        this.connected = true;
         this.backoff.reset();
         if (type === 'ERROR') {
           finish(object?.code === 410 ? { kind: 'gone' } : { kind: 'error', error: new Error(object?.message ?? 'watch error') });
@@ -212,8 +258,10 @@ export class Reflector {
       };
       this.options.watch.watch(this.options.path, query, onEvent, onDone).then(
         (controller) => {
-          if (settled) controller.abort();
-          else this.activeWatch = controller;
+          if (settled) return controller.abort();
+          // The API server answered the watch with its headers: connected.
+          this.connected = true;
+          this.activeWatch = controller;
         },
         (error: unknown) => finish({ kind: 'error', error }),
       );

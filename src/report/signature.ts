@@ -15,6 +15,9 @@ export const SIGNATURE_HEADERS = {
 
 const SIGNATURE_PREFIX = 'sha256=';
 
+/** The shortest cluster secret the App accepts, and so the shortest the agent starts with. */
+export const MIN_CLUSTER_SECRET_LENGTH = 16;
+
 export function computeSignature(secret: string, timestamp: string, deliveryId: string, body: string | Buffer): string {
   const hmac = createHmac('sha256', secret);
   hmac.update(`${timestamp}.${deliveryId}.`);

@@ -5,9 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { MIN_CLUSTER_SECRET_LENGTH } from '../report/signature.js';
 
 const ClusterSchema = z.object({
-  secret: z.string().min(16, 'secrets must be at least 16 characters'),
+  secret: z.string().min(MIN_CLUSTER_SECRET_LENGTH, `secrets must be at least ${MIN_CLUSTER_SECRET_LENGTH} characters`),
   defaultRepository: z
     .string()
     .regex(/^[\w.-]+\/[\w.-]+$/, 'expected owner/repo')

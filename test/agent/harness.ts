@@ -4,7 +4,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createAgent, type Agent } from '../../agent/agent.js';
+import { createAgent, type Agent, type AgentDependencies } from '../../agent/agent.js';
 import type { AgentConfig } from '../../agent/config.js';
 import { createJsonLogger } from '../../agent/log.js';
 import { parseAnyReport, type FailureReport, type RecoveryReport } from '../../src/report/schema.js';
@@ -23,6 +23,7 @@ export interface ReceivedRequest {
   cluster: string | undefined;
   kind: string | undefined;
   body: string;
+  headers: Record<string, string | undefined>;
 }
 
 /** A stand-in for the App's intake: verifies, parses, records; answers from a scripted list. */
@@ -35,6 +36,8 @@ export class ReportSink {
   readonly invalid: string[] = [];
   /** Statuses to answer with, in order; 202 once exhausted. */
   script: number[] = [];
+  /** How far the App's clock is ahead of this machine's: it verifies and sends `Date` by it. */
+  clockOffsetMs = 0;
   private server: Server | undefined;
   url = '';
 
@@ -51,6 +54,7 @@ export class ReportSink {
           timestamp: header(SIGNATURE_HEADERS.timestamp),
           deliveryId: header(SIGNATURE_HEADERS.delivery),
           signature: header(SIGNATURE_HEADERS.signature),
+          now: new Date(Date.now() + this.clockOffsetMs),
         });
         const status = this.script.shift() ?? (check.ok && request.url === '/kubecure/v1/reports' ? 202 : 401);
         let kind: string | undefined;
@@ -64,8 +68,9 @@ export class ReportSink {
           else this.recoveries.push(parsed.value);
           kind = parsed.ok ? parsed.value.kind : undefined;
         }
-        this.requests.push({ status, signatureOk: check.ok, cluster: header(SIGNATURE_HEADERS.cluster), kind, body });
-        response.writeHead(status).end();
+        const headers = Object.fromEntries(Object.values(SIGNATURE_HEADERS).map((name) => [name, header(name)]));
+        this.requests.push({ status, signatureOk: check.ok, cluster: header(SIGNATURE_HEADERS.cluster), kind, body, headers });
+        response.writeHead(status, { date: new Date(Date.now() + this.clockOffsetMs).toUTCString() }).end();
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
@@ -91,8 +96,11 @@ export function testConfig(api: FakeKubeApi, sink: ReportSink, overrides: Partia
     logTailLines: 50,
     collectConcurrency: 4,
     outboxMax: 100,
+    outboxMaxBytes: 20 * 1024 * 1024,
+    queuedLogBytes: 4096,
     outboxFile: undefined,
     port: 0,
+    bindAddress: '127.0.0.1',
     watchStallMs: 60_000,
     watchTimeoutSeconds: 300,
     listPageSize: 500,
@@ -116,7 +124,7 @@ export interface Harness {
 
 /** Starts the fake API, the sink and an agent; `seed` runs before the agent's first list. */
 export async function startHarness(
-  options: { config?: Partial<AgentConfig>; seed?: (api: FakeKubeApi) => void; start?: boolean } = {},
+  options: { config?: Partial<AgentConfig>; deps?: Partial<AgentDependencies>; seed?: (api: FakeKubeApi) => void; start?: boolean } = {},
 ): Promise<Harness> {
   const api = new FakeKubeApi();
   const sink = new ReportSink();
@@ -127,6 +135,7 @@ export async function startHarness(
     logger: createJsonLogger('debug', (line) => logs.push(line)),
     backoffInitialMs: 50,
     recoveryCheckMs: 50,
+    ...options.deps,
   });
   if (options.start !== false) {
     agent.start();

@@ -71,4 +71,41 @@ describe('the agent entry point', () => {
     expect(await agent.exited).toBe(2);
     expect(agent.output()).toContain('KUBECURE_CLUSTER is required');
   }, 60_000);
+
+  it('exits with status 2 and a JSON line when it runs in a cluster without a service-account token', async () => {
+    const agent = run({
+      KUBECURE_CLUSTER: 'c',
+      KUBECURE_APP_URL: 'http://127.0.0.1:1',
+      KUBECURE_CLUSTER_SECRET: SECRET,
+      KUBERNETES_SERVICE_HOST: '10.96.0.1',
+      KUBERNETES_SERVICE_PORT: '443',
+      HOME: '/nonexistent',
+    });
+    expect(await agent.exited).toBe(2);
+    const entry = JSON.parse(agent.output().trim().split('\n').at(-1)!) as { level: string; msg: string; err: string };
+    expect(entry).toMatchObject({ level: 'error', msg: 'invalid configuration' });
+    expect(entry.err).toMatch(/service account token is missing/);
+    expect(agent.output()).not.toContain('localhost:8080');
+  }, 60_000);
+
+  it('exits with a JSON line, not a stack trace, when its port is taken', async () => {
+    const api = new FakeKubeApi();
+    await api.start();
+    const taken = createServer().listen(0, '127.0.0.1');
+    await new Promise((resolve) => taken.once('listening', resolve));
+    cleanups.push(() => api.stop(), () => new Promise((resolve) => taken.close(resolve)));
+    const agent = run({
+      KUBECURE_CLUSTER: 'c',
+      KUBECURE_APP_URL: 'http://127.0.0.1:1',
+      KUBECURE_CLUSTER_SECRET: SECRET,
+      KUBECURE_KUBE_API_URL: api.url,
+      KUBECURE_KUBE_TOKEN: api.token,
+      KUBECURE_BIND_ADDRESS: '127.0.0.1',
+      KUBECURE_PORT: String((taken.address() as { port: number }).port),
+    });
+    expect(await agent.exited).toBe(2);
+    const lines = agent.output().trim().split('\n');
+    expect(lines.every((line) => line.startsWith('{'))).toBe(true);
+    expect(JSON.parse(lines.at(-1)!)).toMatchObject({ level: 'error', msg: 'cannot start the health server', code: 'EADDRINUSE' });
+  }, 60_000);
 });

@@ -1,11 +1,9 @@
 /**
- * One side of the memory benchmark, run in its own process so RSS is its own: either the agent's
- * slim reflector (`agent`) or client-node's stock `makeInformer` (`informer`), watching every pod
- * of the fake API server named by BENCH_API_URL. Prints one JSON line with its measurements.
+ * The comparison side of the memory benchmark, run in its own process so RSS is its own:
+ * client-node's stock `makeInformer` watching every pod of the fake API server named by
+ * BENCH_API_URL. (The agent side runs the bundled agent itself.) Prints one JSON line.
  */
 import * as k8s from '@kubernetes/client-node';
-import { createAgent } from '../../agent/agent.js';
-import { silentLogger } from '../../src/logger.js';
 
 const mode = process.argv[2];
 const apiUrl = process.env.BENCH_API_URL!;
@@ -33,30 +31,13 @@ async function main(): Promise<void> {
   const baseline = process.memoryUsage().rss;
   peak = baseline;
   const started = Date.now();
-  let cached: () => number;
-  let stop: () => Promise<void>;
-
-  if (mode === 'agent') {
-    const agent = createAgent(
-      {
-        cluster: 'bench', appUrl: 'http://127.0.0.1:9', clusterSecret: 'bench', namespaces: [], debounceWindowMs: 600_000, settleMs: 300_000,
-        logBytes: 65_536, logTailLines: 200, collectConcurrency: 4, outboxMax: 1000, outboxFile: undefined, port: 0, watchStallMs: 300_000,
-        watchTimeoutSeconds: 300, listPageSize: Number(process.env.BENCH_PAGE_SIZE ?? 100), resyncMs: 1_800_000, ownerCacheMs: 300_000, eventMaxAgeMs: 900_000, kubeApiUrl: apiUrl, kubeToken: token, logLevel: 'error',
-      },
-      { logger: silentLogger },
-    );
-    agent.start();
-    cached = () => agent.pods.size;
-    stop = () => agent.stop();
-  } else {
-    const kc = new k8s.KubeConfig();
-    kc.loadFromClusterAndUser({ name: 'bench', server: apiUrl, skipTLSVerify: true }, { name: 'bench', token });
-    const core = kc.makeApiClient(k8s.CoreV1Api);
-    const informer = k8s.makeInformer(kc, '/api/v1/pods', () => core.listPodForAllNamespaces());
-    await informer.start();
-    cached = () => informer.list().length;
-    stop = () => informer.stop();
-  }
+  const kc = new k8s.KubeConfig();
+  kc.loadFromClusterAndUser({ name: 'bench', server: apiUrl, skipTLSVerify: true }, { name: 'bench', token });
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const informer = k8s.makeInformer(kc, '/api/v1/pods', () => core.listPodForAllNamespaces());
+  await informer.start();
+  const cached = () => informer.list().length;
+  const stop = () => informer.stop();
   await waitUntil(() => cached() >= expected);
   const syncMs = Date.now() - started;
   await settle();

@@ -8,8 +8,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { measureAgentMemory } from './agent-memory.js';
-import { measureDetectionLatency } from './agent-latency.js';
+import { measureAgentMemory, type MemoryResult } from './agent-memory.js';
+import { measureDetectionLatency, type LatencyResult } from './agent-latency.js';
 import { benchmarkCorrelate } from './correlate.js';
 import { measureIntakeThroughput } from './intake.js';
 import { benchLocate } from './locate.js';
@@ -18,6 +18,12 @@ import { benchPromptTokens } from './prompt-tokens.js';
 import { measureScaleOut } from './scale.js';
 
 const README = fileURLToPath(new URL('../../README.md', import.meta.url));
+const AGENT_README = fileURLToPath(new URL('../../agent/README.md', import.meta.url));
+const AGENT_START = '<!-- agent-bench:start -->';
+const AGENT_END = '<!-- agent-bench:end -->';
+
+/** The agent's detailed numbers, from the same run as the summary rows, for agent/README.md. */
+const agentResults: { memory?: MemoryResult; latency?: LatencyResult } = {};
 const START = '<!-- bench:start -->';
 const END = '<!-- bench:end -->';
 
@@ -88,10 +94,12 @@ const BENCHMARKS: Array<{ measure: string; run: () => Promise<Omit<Row, 'measure
   {
     measure: 'Agent memory, 10,000 pods',
     async run() {
-      const { agent, informer } = await measureAgentMemory();
+      const result = await measureAgentMemory();
+      agentResults.memory = result;
+      const { chosen, informer, bareNode } = result;
       return {
-        result: `agent ${mb(agent.steadyRssMb)} steady RSS (peak ${mb(agent.peakRssMb)}) vs informer ${mb(informer.steadyRssMb)} (peak ${mb(informer.peakRssMb)})`,
-        setup: `each watcher in its own process, compiled JS; baseline after loading client-node ${mb(agent.baselineRssMb)}; steady heap ${mb(agent.steadyHeapMb)} vs ${mb(informer.steadyHeapMb)}`,
+        result: `agent ${mb(chosen.steadyRssMb)} steady RSS (peak ${mb(chosen.peakRssMb)}) vs informer ${mb(informer.steadyRssMb)} (peak ${mb(informer.peakRssMb)}); bare Node ${mb(bareNode.steadyRssMb)}`,
+        setup: `each in its own process on the same fake API server; the agent as the image runs it (one ${number(result.bundleKb)} KB bundle, \`node ${chosen.flags.join(' ')}\`); details in [agent/README.md](agent/README.md#benchmarks)`,
       };
     },
   },
@@ -99,6 +107,7 @@ const BENCHMARKS: Array<{ measure: string; run: () => Promise<Omit<Row, 'measure
     measure: 'Detection latency',
     async run() {
       const result = await measureDetectionLatency();
+      agentResults.latency = result;
       return {
         result: `p50 ${ms(result.p50Ms)} · p90 ${ms(result.p90Ms)} · p99 ${ms(result.p99Ms)}`,
         setup: `pod status change on the API server → signed report received, ${number(result.background)} healthy pods watched, ${result.samples} failures with full collection (max ${ms(result.maxMs)})`,
@@ -172,17 +181,60 @@ export function renderTable(rows: Row[], machine: string): string {
 }
 
 /** The README with the text between the markers replaced; everything else untouched. */
-export function withBenchSection(readme: string, table: string): string {
-  const start = readme.indexOf(START);
-  const end = readme.indexOf(END);
-  if (start === -1 || end === -1 || end < start) throw new Error(`README.md has no ${START} … ${END} section`);
-  return `${readme.slice(0, start + START.length)}\n${table}\n${readme.slice(end)}`;
+export function withBenchSection(readme: string, table: string, start = START, end = END): string {
+  const from = readme.indexOf(start);
+  const to = readme.indexOf(end);
+  if (from === -1 || to === -1 || to < from) throw new Error(`the README has no ${start} … ${end} section`);
+  return `${readme.slice(0, from + start.length)}\n${table}\n${readme.slice(to)}`;
+}
+
+/** agent/README.md's detailed tables: every process of the memory run, and the latency percentiles. */
+export function renderAgentTables(memory: MemoryResult, latency: LatencyResult, machine: string): string {
+  const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  const informerPeakRatio = memory.informer.peakRssMb / memory.chosen.peakRssMb;
+  return [
+    `Machine: ${machine}; 1-minute load average ${number(os.loadavg()[0] ?? 0)} at the end of the run. ${number(memory.pods)} pods; the agent bundle is ${number(memory.bundleKb)} KB.`,
+    '',
+    row(['process', 'steady RSS', 'peak RSS', 'time to cache every pod']),
+    row(['---', '---', '---', '---']),
+    row(['bare Node (the floor)', mb(memory.bareNode.steadyRssMb), mb(memory.bareNode.peakRssMb), '—']),
+    ...memory.agent.map((sample) =>
+      row([`agent bundle, ${sample.flags.length > 0 ? `\`node ${sample.flags.join(' ')}\`` : 'no flags'}${sample === memory.chosen ? ' (the image)' : ''}`, mb(sample.steadyRssMb), mb(sample.peakRssMb), ms(sample.syncMs)]),
+    ),
+    row(['client-node `makeInformer`', mb(memory.informer.steadyRssMb), mb(memory.informer.peakRssMb), ms(memory.informer.syncMs)]),
+    '',
+    `The image's agent peaks ${number(informerPeakRatio)}× below \`makeInformer\` and sits ${mb(memory.chosen.steadyRssMb - memory.bareNode.steadyRssMb)} above bare Node when steady.`,
+    '',
+    `Detection latency, pod status change on the API server → signed report received by a local sink, ${number(latency.background)} healthy pods watched, ${latency.samples} failures (each a different Deployment) with full collection:`,
+    '',
+    row(['p50', 'p90', 'p99', 'max']),
+    row(['---', '---', '---', '---']),
+    row([ms(latency.p50Ms), ms(latency.p90Ms), ms(latency.p99Ms), ms(latency.maxMs)]),
+  ].join('\n');
+}
+
+/**
+ * The README table with `rows` replacing the rows of the same measure, the rest kept: a partial run
+ * (`npm run bench -- agent`) refreshes its own rows only.
+ */
+export function withRowsReplaced(readme: string, rows: Row[]): string {
+  const escape = (text: string) => text.replaceAll('|', '\\|');
+  let text = readme;
+  for (const row of rows) {
+    const line = new RegExp(`^\\| ${row.measure.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\|.*$`, 'm');
+    if (!line.test(text)) throw new Error(`the README table has no row "${row.measure}" to replace`);
+    text = text.replace(line, () => `| ${escape(row.measure)} | ${escape(row.result)} | ${escape(row.setup)} |`);
+  }
+  return text;
 }
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
   let failed = 0;
-  for (const benchmark of BENCHMARKS) {
+  // `npm run bench -- agent detection`: only the benchmarks whose name contains one of the words.
+  const only = process.argv.slice(2).map((word) => word.toLowerCase());
+  const selected = BENCHMARKS.filter((benchmark) => only.length === 0 || only.some((word) => benchmark.measure.toLowerCase().includes(word)));
+  for (const benchmark of selected) {
     const started = performance.now();
     process.stderr.write(`${benchmark.measure}… `);
     try {
@@ -196,7 +248,12 @@ async function main(): Promise<void> {
   }
   const table = renderTable(rows, describeMachine());
   console.log(table);
-  writeFileSync(README, withBenchSection(readFileSync(README, 'utf8'), table));
+  const readme = readFileSync(README, 'utf8');
+  writeFileSync(README, only.length === 0 ? withBenchSection(readme, table) : withRowsReplaced(readme, rows));
+  if (agentResults.memory && agentResults.latency) {
+    const agentTables = renderAgentTables(agentResults.memory, agentResults.latency, describeMachine());
+    writeFileSync(AGENT_README, withBenchSection(readFileSync(AGENT_README, 'utf8'), agentTables, AGENT_START, AGENT_END));
+  }
   process.exit(failed > 0 ? 1 : 0);
 }
 

@@ -50,6 +50,7 @@ export class FakeKubeApi {
   private readonly sockets = new Set<Socket>();
   readonly requests: RecordedRequest[] = [];
   private server: Server | undefined;
+  private unreachable = false;
   url = '';
 
   constructor(readonly token = 'test-token') {}
@@ -115,6 +116,15 @@ export class FakeKubeApi {
     for (const watcher of this.allWatchers()) watcher.stalled = true;
   }
 
+  /**
+   * While unreachable, every connection is reset as soon as a request arrives (a node or network
+   * outage), and open watches are cut at once.
+   */
+  setUnreachable(unreachable: boolean): void {
+    this.unreachable = unreachable;
+    if (unreachable) this.resetWatches();
+  }
+
   /** Ends every open watch cleanly, as the server does at `timeoutSeconds`. */
   closeWatches(): void {
     for (const watcher of this.allWatchers()) watcher.response.end();
@@ -152,6 +162,10 @@ export class FakeKubeApi {
   // ---- HTTP --------------------------------------------------------------------------------
 
   private handle(request: IncomingMessage, response: ServerResponse): void {
+    if (this.unreachable) {
+      request.socket.destroy();
+      return;
+    }
     const url = new URL(request.url ?? '/', 'http://fake');
     const recorded: RecordedRequest = {
       method: request.method ?? 'GET',
