@@ -13,6 +13,8 @@ import { clustersFromEnv, type ClusterRegistry } from '../server/clusters.js';
 import { MemoryReplayStore, RedisReplayStore, type ReplayStore } from '../server/replay.js';
 import { AppMetrics } from '../server/metrics.js';
 import { createIntakeHandler } from '../server/intake.js';
+import { intakeRateFromEnv, MemoryIntakeLimiter, RedisIntakeLimiter } from '../server/intake-rate.js';
+import { DEFAULT_SERVER_TIMEOUTS, serverTimeoutsHandler } from '../server/http.js';
 import { createHealthHandler } from '../server/health.js';
 import { createJobQueue } from '../queue/index.js';
 import type { JobQueue } from '../queue/types.js';
@@ -67,6 +69,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const redis = env.REDIS_URL ? new Redis(env.REDIS_URL, { lazyConnect: true }) : null;
   const prefix = env.KUBECURE_QUEUE_PREFIX ?? 'kubecure';
   const replay = options.replay ?? (redis ? new RedisReplayStore(redis, `${prefix}:delivery:`) : new MemoryReplayStore());
+  const intakeRate = intakeRateFromEnv(env);
+  const limiter = redis ? new RedisIntakeLimiter(redis, intakeRate, `${prefix}:intake-rate:`) : new MemoryIntakeLimiter(intakeRate);
   const model = createModelFromEnv(env, logger);
   const correlator = options.correlator !== undefined ? options.correlator : correlatorFromEnv(env, redis, prefix);
   if (clusters.size === 0) logger.warn('No clusters configured (KUBECURE_CLUSTERS or KUBECURE_CLUSTERS_FILE): every report will be rejected');
@@ -83,13 +87,19 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     githubHost: env.GHE_HOST,
   });
   const handlers: HttpHandler[] = [
+    serverTimeoutsHandler({
+      headersTimeoutMs: positiveNumber(env.KUBECURE_HEADERS_TIMEOUT_MS) ?? DEFAULT_SERVER_TIMEOUTS.headersTimeoutMs,
+      requestTimeoutMs: positiveNumber(env.KUBECURE_REQUEST_TIMEOUT_MS) ?? DEFAULT_SERVER_TIMEOUTS.requestTimeoutMs,
+    }),
     createIntakeHandler({
       clusters,
       queue,
       replay,
       metrics,
+      limiter,
       logger,
       maxBodyBytes: positiveNumber(env.KUBECURE_MAX_REPORT_BYTES),
+      bodyDeadlineMs: positiveNumber(env.KUBECURE_REPORT_BODY_TIMEOUT_MS),
     }),
     createHealthHandler({ queue, metrics }),
   ];

@@ -9,7 +9,7 @@
 import type { Context } from 'probot';
 import type { GitHub } from '../github/octokit.js';
 import { findFingerprint } from '../github/marker.js';
-import { needsWriteAccess, parseCommands, type Command } from './parse.js';
+import { needsWriteAccess, omittedCommandsNote, readCommands, type Command } from './parse.js';
 import { readCommandEvent, type CommandEvent, type CommandEventName, type PullFacts } from './event.js';
 import { canWrite } from './permission.js';
 import { retry } from './retry.js';
@@ -97,7 +97,7 @@ export function createCommandHandler(deps: CommandDeps): (context: Context<Comma
     const event = readCommandEvent(context);
     const log = { repository: `${event.repository.owner}/${event.repository.repo}`, thread: event.thread.number, comment: event.id, source: event.source };
     if (fromBot(event)) return;
-    const commands = parseCommands(event.body);
+    const { commands, omitted } = readCommands(event.body);
     if (commands.length === 0 || !isKubeCureThread(event)) return;
     if (!(await deps.ledger.claim(`${event.source}:${event.id}`))) {
       deps.logger.info(log, 'Command comment already handled (redelivered webhook); skipping');
@@ -126,6 +126,10 @@ export function createCommandHandler(deps: CommandDeps): (context: Context<Comma
       deps.logger.info({ ...log, command: command.name, ok: result.ok }, 'Command handled');
       allOk &&= result.ok;
       await reply(octokit, event, result.reply);
+    }
+    if (omitted > 0) {
+      deps.logger.info({ ...log, omitted }, 'Commands over the per-comment limit not run');
+      await reply(octokit, event, omittedCommandsNote(omitted));
     }
     await react(octokit, event, allOk ? 'rocket' : 'confused');
   };

@@ -21,7 +21,7 @@ import type { ClusterRegistry } from './clusters.js';
 import type { ReplayStore } from './replay.js';
 import type { AppMetrics } from './metrics.js';
 import type { IntakeLimiter } from './intake-rate.js';
-import { BodyTooLargeError, header, pathOf, readBody, sendError, sendJson } from './http.js';
+import { BodyTooLargeError, BodyTooSlowError, DEFAULT_BODY_DEADLINE_MS, header, pathOf, readBody, sendError, sendJson } from './http.js';
 
 export const REPORTS_PATH = '/kubecure/v1/reports';
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -36,6 +36,8 @@ export interface IntakeOptions {
   limiter?: IntakeLimiter;
   logger?: Logger;
   maxBodyBytes?: number;
+  /** The whole body must arrive within this (default 10 s). */
+  bodyDeadlineMs?: number;
   toleranceSeconds?: number;
   now?: () => Date;
 }
@@ -105,9 +107,10 @@ export function createIntakeHandler(options: IntakeOptions) {
 
     let body: Buffer;
     try {
-      body = await readBody(req, maxBodyBytes);
+      body = await readBody(req, maxBodyBytes, options.bodyDeadlineMs ?? DEFAULT_BODY_DEADLINE_MS);
     } catch (error) {
       if (error instanceof BodyTooLargeError) return { accepted: false, status: 413, reason: 'too-large', error: `body exceeds ${maxBodyBytes} bytes` };
+      if (error instanceof BodyTooSlowError) return { accepted: false, status: 408, reason: 'too-slow', error: error.message };
       throw error;
     }
 
