@@ -5,11 +5,12 @@
  * allowed. Each attack runs through the report job against GitHub mocked at the HTTP boundary:
  * nock answers only the reads listed, so any write, or any request to another repository, fails.
  */
+import { readFileSync } from 'node:fs';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { remediate } from '../../src/remediate.js';
 import { ReportProcessor } from '../../src/app/process-report.js';
-import { ClusterRegistry, type ClusterConfig } from '../../src/server/clusters.js';
+import { ClusterRegistry, parseClusters, type ClusterConfig } from '../../src/server/clusters.js';
 import { AppMetrics } from '../../src/server/metrics.js';
 import { silentLogger } from '../../src/logger.js';
 import { encodeMarker } from '../../src/github/marker.js';
@@ -282,5 +283,25 @@ describe('the intake never tells which cluster names exist', () => {
     } finally {
       await intake.stop();
     }
+  });
+});
+
+describe("the README's cluster allowlist example", () => {
+  it('parses as written and allows exactly what the text says', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const json = /KUBECURE_CLUSTERS='(\{.*\})'/.exec(readme)?.[1];
+    expect(json).toBeDefined();
+    const clusters = parseClusters(json!, 'KUBECURE_CLUSTERS');
+    expect(clusters.mayWrite('prod-eu', 'my-org/gitops')).toBe(true);
+    expect(clusters.mayWrite('prod-eu', 'My-Org/apps-payments')).toBe(true);
+    expect(clusters.mayWrite('prod-eu', 'my-org/apps-')).toBe(false);
+    expect(clusters.mayWrite('prod-eu', 'my-org/infra')).toBe(false);
+    expect(clusters.mayWrite('prod-eu', 'other-org/gitops')).toBe(false);
+    expect(clusters.mayWrite('staging', 'my-org/gitops')).toBe(false);
+    // Without an allowlist, only the default repository.
+    const bare = parseClusters('{"dev":{"secret":"0123456789abcdef","defaultRepository":"my-org/gitops"}}', 'KUBECURE_CLUSTERS');
+    expect(bare.mayWrite('dev', 'my-org/gitops')).toBe(true);
+    expect(bare.mayWrite('dev', 'my-org/other')).toBe(false);
+    expect(() => parseClusters('{"dev":{"secret":"0123456789abcdef","repositories":["*"]}}', 'KUBECURE_CLUSTERS')).toThrow(/dev\.repositories\.0/);
   });
 });
