@@ -4,6 +4,7 @@
  * HTTP server) with GitHub mocked by nock: only the writes each bound allows are answered.
  */
 import { connect } from 'node:net';
+import { Redis } from 'ioredis';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { remediate } from '../../src/remediate.js';
@@ -13,9 +14,11 @@ import { AppMetrics } from '../../src/server/metrics.js';
 import { silentLogger } from '../../src/logger.js';
 import { MAX_COMMANDS_PER_COMMENT } from '../../src/commands/parse.js';
 import { stickyMarker, upsertStickyComment } from '../../src/github/sticky.js';
+import { RedisIntakeLimiter } from '../../src/server/intake-rate.js';
 import type { GitHub } from '../../src/github/octokit.js';
 import { CHECKOUT_MANIFEST, GitHubMock, OWNER, REPO, oomReport, testProbot } from '../app/github-mock.js';
 import { commentPayload, loadCommands, token } from '../commands/helpers.js';
+import { REDIS_URL, deleteKeys, uniquePrefix } from '../queue/redis-helpers.js';
 import { startIntakeServer } from './intake-server.js';
 
 const REPO_PATH = `/repos/${OWNER}/${REPO}`;
@@ -150,6 +153,24 @@ describe('the intake', () => {
       expect(await intake.metrics.registry.getSingleMetricAsString('kubecure_reports_rejected_total')).toContain('reason="rate-limited"} 1');
     } finally {
       await intake.stop();
+    }
+  });
+
+  it('shares one bucket per cluster between replicas through Redis', async () => {
+    const prefix = uniquePrefix('intake-rate');
+    const replicas = [new Redis(REDIS_URL), new Redis(REDIS_URL)];
+    try {
+      const [first, second] = replicas.map((redis) => new RedisIntakeLimiter(redis, { burst: 3, perMinute: 6 }, `${prefix}:`));
+      const answers = [await first!.take('prod-eu'), await second!.take('prod-eu'), await first!.take('prod-eu'), await second!.take('prod-eu')];
+      expect(answers.slice(0, 3)).toEqual([{ allowed: true }, { allowed: true }, { allowed: true }]);
+      // Six per minute: the next token is about ten seconds away.
+      expect(answers[3]).toMatchObject({ allowed: false });
+      expect((answers[3] as { retryAfterSeconds: number }).retryAfterSeconds).toBeGreaterThanOrEqual(9);
+      expect((answers[3] as { retryAfterSeconds: number }).retryAfterSeconds).toBeLessThanOrEqual(10);
+      expect(await second!.take('staging')).toEqual({ allowed: true });
+    } finally {
+      for (const redis of replicas) redis.disconnect();
+      await deleteKeys(prefix);
     }
   });
 
