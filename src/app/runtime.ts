@@ -14,7 +14,7 @@ import { MemoryReplayStore, RedisReplayStore, type ReplayStore } from '../server
 import { AppMetrics } from '../server/metrics.js';
 import { createIntakeHandler } from '../server/intake.js';
 import { intakeRateFromEnv, MemoryIntakeLimiter, RedisIntakeLimiter } from '../server/intake-rate.js';
-import { DEFAULT_SERVER_TIMEOUTS, serverTimeoutsHandler } from '../server/http.js';
+import { boundingServer, DEFAULT_SERVER_TIMEOUTS } from '../server/http.js';
 import { createHealthHandler } from '../server/health.js';
 import { createJobQueue } from '../queue/index.js';
 import type { JobQueue } from '../queue/types.js';
@@ -86,11 +86,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     requestTimeoutMs: positiveNumber(env.KUBECURE_GITHUB_TIMEOUT_MS),
     githubHost: env.GHE_HOST,
   });
-  const handlers: HttpHandler[] = [
-    serverTimeoutsHandler({
-      headersTimeoutMs: positiveNumber(env.KUBECURE_HEADERS_TIMEOUT_MS) ?? DEFAULT_SERVER_TIMEOUTS.headersTimeoutMs,
-      requestTimeoutMs: positiveNumber(env.KUBECURE_REQUEST_TIMEOUT_MS) ?? DEFAULT_SERVER_TIMEOUTS.requestTimeoutMs,
-    }),
+  const serverTimeouts = {
+    headersTimeoutMs: positiveNumber(env.KUBECURE_HEADERS_TIMEOUT_MS) ?? DEFAULT_SERVER_TIMEOUTS.headersTimeoutMs,
+    requestTimeoutMs: positiveNumber(env.KUBECURE_REQUEST_TIMEOUT_MS) ?? DEFAULT_SERVER_TIMEOUTS.requestTimeoutMs,
+  };
+  const routes: HttpHandler[] = [
     createIntakeHandler({
       clusters,
       queue,
@@ -103,6 +103,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     }),
     createHealthHandler({ queue, metrics }),
   ];
+  const handlers = routes.map((route) => boundingServer(route, serverTimeouts));
   return {
     queue,
     correlator,

@@ -78,21 +78,24 @@ export const DEFAULT_SERVER_TIMEOUTS: ServerTimeouts = { headersTimeoutMs: 10_00
 const boundedServers = new WeakSet<Server>();
 
 /**
- * A handler that applies `timeouts` to the server Probot created (it exposes no options for
- * them) when the first request arrives, then lets the request go on to the next handler. Node
- * checks these bounds on every open connection, webhooks included, so a client that sends
- * headers or a body slowly is cut whatever route it aims at.
+ * Applies `timeouts` to the server Probot created (it exposes no options for them) when the
+ * first request reaches one of KubeCure's routes (the health probes arrive within seconds of
+ * start). Node checks these bounds on every open connection, webhooks included, so a client
+ * that sends headers or a body slowly is cut whatever route it aims at.
  */
-export function serverTimeoutsHandler(timeouts: ServerTimeouts = DEFAULT_SERVER_TIMEOUTS) {
-  return async function boundServer(req: IncomingMessage): Promise<false> {
-    const server = (req.socket as { server?: Server }).server;
+export function boundingServer<Handler extends (req: IncomingMessage, res: ServerResponse) => Promise<boolean>>(
+  handler: Handler,
+  timeouts: ServerTimeouts = DEFAULT_SERVER_TIMEOUTS,
+): Handler {
+  return (async (req: IncomingMessage, res: ServerResponse) => {
+    const server = (req.socket as { server?: Server } | undefined)?.server;
     if (server && !boundedServers.has(server)) {
       boundedServers.add(server);
       server.headersTimeout = timeouts.headersTimeoutMs;
       server.requestTimeout = timeouts.requestTimeoutMs;
     }
-    return false;
-  };
+    return handler(req, res);
+  }) as Handler;
 }
 
 export function header(req: IncomingMessage, name: string): string | undefined {
