@@ -1,6 +1,6 @@
 /**
  * Noise limits, decided from the repository's KubeCure threads: open pull requests, pull
- * requests per hour, and a cooldown per workload.
+ * requests and issues per hour, and a cooldown per workload.
  */
 import type { RepoConfig } from '../config/schema.js';
 import type { FailureReport } from '../report/schema.js';
@@ -42,5 +42,20 @@ export function pullRequestAllowance(threads: Thread[], config: RepoConfig, now:
     const oldest = recent[recent.length - config.maxPullRequestsPerHour] ?? now.getTime();
     return { allowed: false, reason: messages.limitPerHour(config.maxPullRequestsPerHour), retryInMs: Math.max(1000, oldest + HOUR_MS - now.getTime()) };
   }
+  return { allowed: true };
+}
+
+export type IssueAllowance = { allowed: true } | { allowed: false; reason: string };
+
+/**
+ * Whether another issue may be opened now. Counted from the repository's own threads, so every
+ * replica agrees; over the limit the report is dropped with its reason rather than queued, since
+ * a flood of reports (for workloads the repository does not declare, say) would otherwise
+ * reappear as a flood of issues an hour later.
+ */
+export function issueAllowance(threads: Thread[], config: RepoConfig, now: Date): IssueAllowance {
+  const hourAgo = now.getTime() - HOUR_MS;
+  const recent = threads.filter((thread) => thread.kind === 'issue' && thread.fingerprint !== null && Date.parse(thread.createdAt) > hourAgo).length;
+  if (recent >= config.maxIssuesPerHour) return { allowed: false, reason: `${recent} KubeCure issues were opened in the last hour (maxIssuesPerHour: ${config.maxIssuesPerHour})` };
   return { allowed: true };
 }

@@ -2,7 +2,10 @@
  * The report job: from a FailureReport in the queue to a pull request, an issue, a sticky
  * comment on the thread that already exists, or a logged reason for doing nothing.
  *
- *   route → config (opt-in) → guards → existing thread? → remediate → limits → write
+ *   route → config (opt-in) → guards → existing thread? → remediate → manifest guards → limits → write
+ *
+ * Nothing is written (not even the config-error issue) until the repository is both allowed for
+ * the cluster by the operator (routing) and opted in by its own `.github/kubecure.yml`.
  *
  * Decisions come from GitHub's current state (the labelled threads and their markers), so a
  * job that runs twice gives the same result as one that runs once.
@@ -16,7 +19,7 @@ import type { DiagnosisModel } from '../diagnose/llm/model.js';
 import type { RepoIndex } from '../locate/types.js';
 import { indexRepository } from '../locate/index-repo.js';
 import { fingerprintOf } from '../report/fingerprint.js';
-import { isProtected, remediationSettings, type RepoConfig } from '../config/schema.js';
+import { isProtected, namesCluster, remediationSettings, type RepoConfig } from '../config/schema.js';
 import { loadRepoConfig } from '../config/load.js';
 import type { ClusterRegistry } from '../server/clusters.js';
 import type { AppMetrics } from '../server/metrics.js';
@@ -34,7 +37,7 @@ import { RetryLaterError, type JobInfo } from '../queue/types.js';
 import { routeReport } from './routing.js';
 import { KeyedLock } from './keyed-lock.js';
 import { TtlCache } from './ttl-cache.js';
-import { cooldownHolder, pullRequestAllowance } from './limits.js';
+import { cooldownHolder, issueAllowance, pullRequestAllowance } from './limits.js';
 import { HELD_BACK_TOPIC, RECURRENCE_TOPIC, renderHeldBack, renderRecurrence } from './recurrence.js';
 import { reportInvalidConfig } from './config-issue.js';
 import { dryRunWriter, liveWriter, type ThreadWriter } from './writer.js';
@@ -63,6 +66,8 @@ export type DropReason =
   | 'invalid-config'
   | 'cluster-not-listed'
   | 'protected'
+  | 'namespace-mismatch'
+  | 'issue-limit'
   | 'suppressed-closed'
   | 'cooldown'
   | 'awaiting-rollout'
@@ -138,6 +143,9 @@ export class ReportProcessor {
     const routed = await routeReport(appOctokit, report, this.#deps.clusters, { host: this.#deps.githubHost, cache: this.#installations });
     if (!routed.ok) return { outcome: 'dropped', reason: 'no-repository', detail: routed.reason };
     const { route } = routed;
+    if (route.refusedHints.length > 0) {
+      this.#deps.logger.warn({ cluster: report.cluster, refusedHints: route.refusedHints, repository: `${route.owner}/${route.repo}` }, 'GitOps hints outside the cluster\'s allowed repositories were ignored');
+    }
     const octokit = withRequestTimeout((await this.#deps.auth(route.installationId)) as GitHub, this.#deps.requestTimeoutMs);
     const writes = this.#budgetWrites(octokit, String(route.installationId));
     // One job at a time per installation: limits are counted and writes made without racing.
@@ -165,14 +173,19 @@ export class ReportProcessor {
     const drop = (reason: DropReason, detail: string): JobOutcome => ({ outcome: 'dropped', reason, detail, repository: where });
 
     const loaded = await loadRepoConfig(octokit, repository.owner, repository.repo);
-    if (loaded.status === 'missing') return drop('not-opted-in', 'the repository has no .github/kubecure.yml');
+    if (loaded.status === 'missing') return drop('not-opted-in', loaded.detail);
     if (loaded.status === 'invalid') {
+      const problems = loaded.problems.map((problem) => `${problem.path}: ${problem.message}`).join('; ');
+      // The issue is a write like any other: only a repository that opted in with its own file,
+      // naming this cluster as far as the broken file can be read, hears about it.
+      const addressed = loaded.ownFile && (loaded.clusters === null || namesCluster(loaded.clusters, report.cluster));
+      if (!addressed) return drop('invalid-config', `${problems} (not reported in the repository: its own file does not name cluster ${report.cluster})`);
       const threads = await listThreads(octokit, repository);
       await reportInvalidConfig(liveWriter(octokit, repository, this.#deps.metrics), repository, threads, loaded.problems);
-      return drop('invalid-config', loaded.problems.map((problem) => `${problem.path}: ${problem.message}`).join('; '));
+      return drop('invalid-config', problems);
     }
     const { config } = loaded;
-    if (!config.clusters.includes(report.cluster)) return drop('cluster-not-listed', `cluster ${report.cluster} is not in clusters: of .github/kubecure.yml`);
+    if (!namesCluster(config.clusters, report.cluster)) return drop('cluster-not-listed', `cluster ${report.cluster} is not in clusters: of .github/kubecure.yml`);
     if (isProtected(config, report.workload.namespace, report.workload.name)) {
       return drop('protected', `${report.workload.namespace}/${report.workload.name} is protected by .github/kubecure.yml`);
     }
@@ -231,6 +244,8 @@ export class ReportProcessor {
       index: await this.#index(view, config),
       logger: this.#deps.logger,
     });
+    const refusal = manifestRefusal(remediation, config);
+    if (refusal) return drop(refusal.reason, refusal.detail);
     return this.#write(job, remediation, { repository, view, threads, config, writer, now, group: verdict.group });
   }
 
@@ -288,6 +303,8 @@ export class ReportProcessor {
       heldBack = allowance.reason;
     }
 
+    const issues = issueAllowance(threads, config, now);
+    if (!issues.allowed) return { outcome: 'dropped', reason: 'issue-limit', detail: issues.reason, repository: where };
     const rendered = renderThread(remediation, {
       ...renderOptions,
       kind: 'issue',
@@ -326,6 +343,26 @@ export class ReportProcessor {
   #now(): Date {
     return this.#deps.now?.() ?? new Date();
   }
+}
+
+/**
+ * The manifest a fix would touch must produce the reported workload: its namespace (declared,
+ * or set by a kustomize overlay; a manifest without one takes the namespace it is deployed to)
+ * is the report's, and neither it nor its name is protected. The report's namespace and name
+ * are a tenant's words; the manifest is what would actually change.
+ */
+function manifestRefusal(remediation: Remediation, config: RepoConfig): { reason: DropReason; detail: string } | null {
+  const location = remediation.location;
+  if (!location) return null;
+  const reported = remediation.report.workload.namespace;
+  if (location.namespace !== null && location.namespace !== reported) {
+    return { reason: 'namespace-mismatch', detail: `${location.file} declares ${location.kind} ${location.name} in namespace ${location.namespace}, not ${reported} as reported` };
+  }
+  const namespace = location.namespace ?? reported;
+  if (isProtected(config, namespace, location.name)) {
+    return { reason: 'protected', detail: `${location.file} declares ${namespace}/${location.name}, which is protected by .github/kubecure.yml` };
+  }
+  return null;
 }
 
 /**

@@ -2,6 +2,10 @@
  * Which repository a report belongs to: the GitOps source the cluster itself names (Argo CD
  * Application repoURL, Flux source URL, kustomize origin) when the App is installed there, else
  * the default repository configured for the cluster.
+ *
+ * Those hints come from annotations a cluster tenant writes, so they only choose among the
+ * repositories the operator allowed for the cluster (`repositories` in KUBECURE_CLUSTERS); a hint
+ * outside the allowlist is passed over, never followed.
  */
 import type { FailureReport } from '../report/schema.js';
 import type { ClusterRegistry } from '../server/clusters.js';
@@ -12,6 +16,8 @@ export interface Route extends RepoRef {
   installationId: number;
   /** How the repository was chosen, for the log. */
   via: 'gitops-hint' | 'cluster-default';
+  /** Hinted repositories passed over because the operator did not allow them for the cluster. */
+  refusedHints: string[];
 }
 
 export type RouteResult = { ok: true; route: Route } | { ok: false; reason: string };
@@ -73,14 +79,22 @@ export async function routeReport(
   options: { host?: string; cache?: InstallationCache } = {},
 ): Promise<RouteResult> {
   const { host, cache } = options;
+  const refusedHints: string[] = [];
   for (const repository of hintedRepositories(report, host)) {
+    const fullName = `${repository.owner}/${repository.repo}`;
+    // Checked before any request: a tenant's hint must not even make the App probe a repository.
+    if (!clusters.mayWrite(report.cluster, fullName)) {
+      refusedHints.push(fullName);
+      continue;
+    }
     const installationId = await installationOf(appOctokit, repository, cache);
-    if (installationId !== null) return { ok: true, route: { ...repository, installationId, via: 'gitops-hint' } };
+    if (installationId !== null) return { ok: true, route: { ...repository, installationId, via: 'gitops-hint', refusedHints } };
   }
+  const refused = refusedHints.length > 0 ? ` (hints outside the cluster's allowed repositories: ${refusedHints.join(', ')})` : '';
   const fallback = clusters.get(report.cluster)?.defaultRepository;
-  if (!fallback) return { ok: false, reason: 'no installed repository in the GitOps hints and no default repository for the cluster' };
+  if (!fallback) return { ok: false, reason: `no allowed, installed repository in the GitOps hints and no default repository for the cluster${refused}` };
   const [owner = '', repo = ''] = fallback.split('/');
   const installationId = await installationOf(appOctokit, { owner, repo }, cache);
-  if (installationId === null) return { ok: false, reason: `the App is not installed on the default repository ${fallback}` };
-  return { ok: true, route: { owner, repo, installationId, via: 'cluster-default' } };
+  if (installationId === null) return { ok: false, reason: `the App is not installed on the default repository ${fallback}${refused}` };
+  return { ok: true, route: { owner, repo, installationId, via: 'cluster-default', refusedHints } };
 }

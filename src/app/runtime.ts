@@ -13,6 +13,8 @@ import { clustersFromEnv, type ClusterRegistry } from '../server/clusters.js';
 import { MemoryReplayStore, RedisReplayStore, type ReplayStore } from '../server/replay.js';
 import { AppMetrics } from '../server/metrics.js';
 import { createIntakeHandler } from '../server/intake.js';
+import { intakeRateFromEnv, MemoryIntakeLimiter, RedisIntakeLimiter } from '../server/intake-rate.js';
+import { boundingServer, DEFAULT_SERVER_TIMEOUTS } from '../server/http.js';
 import { createHealthHandler } from '../server/health.js';
 import { createJobQueue } from '../queue/index.js';
 import type { JobQueue } from '../queue/types.js';
@@ -97,6 +99,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const redis = env.REDIS_URL ? new Redis(env.REDIS_URL, { lazyConnect: true }) : null;
   const prefix = env.KUBECURE_QUEUE_PREFIX ?? 'kubecure';
   const replay = options.replay ?? (redis ? new RedisReplayStore(redis, `${prefix}:delivery:`) : new MemoryReplayStore());
+  const intakeRate = intakeRateFromEnv(env);
+  const limiter = redis ? new RedisIntakeLimiter(redis, intakeRate, `${prefix}:intake-rate:`) : new MemoryIntakeLimiter(intakeRate);
   const model = createModelFromEnv(env, logger);
   const correlator = options.correlator !== undefined ? options.correlator : correlatorFromEnv(env, redis, prefix);
   const intervalMs = writeIntervalMs(env);
@@ -117,17 +121,24 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     requestTimeoutMs: positiveNumber(env.KUBECURE_GITHUB_TIMEOUT_MS),
     githubHost: env.GHE_HOST,
   });
-  const handlers: HttpHandler[] = [
+  const serverTimeouts = {
+    headersTimeoutMs: positiveNumber(env.KUBECURE_HEADERS_TIMEOUT_MS) ?? DEFAULT_SERVER_TIMEOUTS.headersTimeoutMs,
+    requestTimeoutMs: positiveNumber(env.KUBECURE_REQUEST_TIMEOUT_MS) ?? DEFAULT_SERVER_TIMEOUTS.requestTimeoutMs,
+  };
+  const routes: HttpHandler[] = [
     createIntakeHandler({
       clusters,
       queue,
       replay,
       metrics,
+      limiter,
       logger,
       maxBodyBytes: positiveNumber(env.KUBECURE_MAX_REPORT_BYTES),
+      bodyDeadlineMs: positiveNumber(env.KUBECURE_REPORT_BODY_TIMEOUT_MS),
     }),
     createHealthHandler({ queue, metrics }),
   ];
+  const handlers = routes.map((route) => boundingServer(route, serverTimeouts));
   return {
     queue,
     correlator,

@@ -9,7 +9,7 @@
 import type { Context } from 'probot';
 import { statusOf, type GitHub } from '../github/octokit.js';
 import { findFingerprint } from '../github/marker.js';
-import { needsWriteAccess, parseCommands, type Command } from './parse.js';
+import { needsWriteAccess, omittedCommandsNote, readCommands, type Command } from './parse.js';
 import { readCommandEvent, type CommandEvent, type CommandEventName, type PullFacts } from './event.js';
 import { canWrite } from './permission.js';
 import { retry } from './retry.js';
@@ -178,7 +178,7 @@ export function createCommandHandler(deps: CommandDeps): (context: Context<Comma
     const event = readCommandEvent(context);
     const log = { repository: `${event.repository.owner}/${event.repository.repo}`, thread: event.thread.number, comment: event.id, source: event.source };
     if (fromBot(event)) return;
-    const commands = parseCommands(event.body);
+    const { commands, omitted } = readCommands(event.body);
     if (commands.length === 0 || !isKubeCureThread(event)) return;
     const claimKey = `${event.source}:${event.id}`;
     if (!(await deps.ledger.claim(claimKey, LEASE_SECONDS))) {
@@ -190,6 +190,10 @@ export function createCommandHandler(deps: CommandDeps): (context: Context<Comma
     const run: CommandRun = { octokit, event, deps, pull: pullLoader(octokit, event) };
     try {
       await runCommands(run, commands, claimKey, log);
+      if (omitted > 0) {
+        deps.logger.info({ ...log, omitted }, 'Commands over the per-comment limit not run');
+        await reply(octokit, event, omittedCommandsNote(omitted));
+      }
     } catch (error) {
       // The comment is claimable again: GitHub's redelivery of this webhook completes it.
       await deps.ledger.release(claimKey);

@@ -54,7 +54,8 @@ export function configReferenceMarkdown(): string {
   const schema = repoConfigJsonSchema() as JsonSchema;
   return [
     'Every key is optional except `clusters` (a repository with no file, or whose file lists no cluster, gets',
-    'nothing). The JSON schema for editor autocomplete is [`src/config/kubecure.schema.json`](src/config/kubecure.schema.json).',
+    'nothing; the owner\'s `.github` repository file alone does not opt a repository in, an explicit `_extends` in',
+    'the repository\'s own file does). The JSON schema for editor autocomplete is [`src/config/kubecure.schema.json`](src/config/kubecure.schema.json).',
     '',
     '```yaml',
     '# .github/kubecure.yml',

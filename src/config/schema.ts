@@ -16,7 +16,10 @@ const quantity = z.string().regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|m|k|M|G|T)?$/, 'expe
 
 export const RepoConfigSchema = z
   .object({
-    clusters: z.array(z.string().min(1)).default([]).describe('Clusters whose reports may open pull requests and issues here.'),
+    clusters: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('Clusters whose reports may open pull requests and issues here; `*` admits every cluster the operator allows for this repository.'),
     paths: z.array(z.string().min(1)).default([]).describe('Path prefixes that hold manifests; empty means the whole repository.'),
     threshold: z.number().int().min(0).max(100).default(80).describe('Confidence (0-100) a diagnosis needs for a pull request; below it, an issue.'),
     fixes: z
@@ -41,6 +44,7 @@ export const RepoConfigSchema = z
       .describe('Workloads KubeCure never touches: `name` or `namespace/name`.'),
     maxOpenPullRequests: z.number().int().min(0).default(10).describe('Open KubeCure pull requests above which new fixes become issues.'),
     maxPullRequestsPerHour: z.number().int().min(0).default(2).describe('Pull requests KubeCure may open per hour; later ones wait.'),
+    maxIssuesPerHour: z.number().int().min(0).default(5).describe('Issues KubeCure may open per hour; later reports are dropped (named, counted) until the hour moves on.'),
     cooldownMinutes: z.number().int().min(0).default(60).describe('Minutes after a thread for one workload before another is opened for it.'),
     dryRun: z.boolean().default(false).describe('Log what would happen and change nothing.'),
   })
@@ -69,6 +73,11 @@ export function parseRepoConfig(raw: unknown): ConfigParse {
       message: issue.message,
     })),
   };
+}
+
+/** Whether the repository's `clusters:` admits reports from `cluster` (by name, or `*`). */
+export function namesCluster(clusters: readonly string[], cluster: string): boolean {
+  return clusters.includes('*') || clusters.includes(cluster);
 }
 
 /** Whether a workload is out of bounds for KubeCure in this repository. */

@@ -1,6 +1,10 @@
 /**
  * One comment per thread and topic, found by a hidden marker and edited in place: editing does
  * not notify every subscriber the way a new comment does.
+ *
+ * Anyone can paste the marker into a comment of their own, so the marker alone does not make a
+ * comment KubeCure's: it must also be written by a GitHub App's bot account (and by the App's own
+ * login when the caller knows it). Otherwise KubeCure would edit, or count from, a human's text.
  */
 import type { GitHub, RepoRef } from './octokit.js';
 
@@ -13,10 +17,23 @@ export interface StickyComment {
   body: string;
 }
 
-export async function findStickyComment(octokit: GitHub, repository: RepoRef, issueNumber: number, topic: string): Promise<StickyComment | null> {
+/** Whether a comment was written by an App's bot account: `<slug>[bot]` of type Bot, or exactly `appLogin`. */
+export function writtenByApp(user: { login: string; type?: string } | null | undefined, appLogin?: string): boolean {
+  if (!user) return false;
+  if (appLogin) return user.login === appLogin;
+  return user.type === 'Bot' && user.login.endsWith('[bot]');
+}
+
+export async function findStickyComment(
+  octokit: GitHub,
+  repository: RepoRef,
+  issueNumber: number,
+  topic: string,
+  appLogin?: string,
+): Promise<StickyComment | null> {
   const marker = stickyMarker(topic);
   const { data } = await octokit.rest.issues.listComments({ ...repository, issue_number: issueNumber, per_page: 100 });
-  const found = data.find((comment) => comment.body?.includes(marker));
+  const found = data.find((comment) => comment.body?.includes(marker) && writtenByApp(comment.user, appLogin));
   return found ? { id: found.id, body: found.body ?? '' } : null;
 }
 

@@ -2,17 +2,24 @@
  * Indexes every YAML manifest of a repository once, so locating a workload is a lookup instead of
  * a crawl. Files that do not parse, and the templates of Helm charts, are kept readable but yield
  * no documents; every file skipped for not parsing is named with its reason in `warnings`.
+ *
+ * Repository content is untrusted: a file over the per-file cap, files past the per-repository
+ * cap, and files that do not parse (alias bombs included) are skipped with a warning. None of them
+ * stops the diagnosis.
  */
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import type { ManifestDocument, RepoIndex, RepoView } from './types.js';
 import { compilePathPattern } from './posix-path.js';
-import { filesOf, isChartTemplate, isRecord, isYamlFile, parseYamlText, rememberParsed, skipReason } from './yaml-read.js';
+import { filesOf, isChartTemplate, isRecord, isYamlFile, MAX_MANIFEST_BYTES, MAX_REPOSITORY_BYTES, parseYamlText, rememberParsed, skipReason } from './yaml-read.js';
 
 export interface IndexOptions {
   /** Restrict indexing to these globs (`apps/**`, `*.yml`) or directory prefixes (`apps/checkout`). */
   paths?: string[];
   logger?: Logger;
+  /** Largest YAML file indexed, and all YAML files together (defaults: 4 MiB, 128 MiB). */
+  maxFileBytes?: number;
+  maxRepositoryBytes?: number;
 }
 
 export async function indexRepository(repo: RepoView, options: IndexOptions = {}): Promise<RepoIndex> {
@@ -31,12 +38,26 @@ export async function indexRepository(repo: RepoView, options: IndexOptions = {}
   };
 
   const index: RepoIndex = { repo, files, documents: [], warnings: [], readFile };
-  const yamlFiles = files.filter(isYamlFile);
+  const skip = (file: string, reason: string): void => {
+    index.warnings.push(`${file}: skipped, ${reason}`);
+    logger.warn({ file, reason }, 'skipping a YAML file');
+    rememberParsed(index, file, null);
+  };
+  const yamlFiles = withinCaps(files.filter(isYamlFile), repo, options, skip);
   const contents = await Promise.all(yamlFiles.map((file) => readFile(file)));
   const known = filesOf(index);
+  for (const warning of repo.readWarnings?.() ?? []) {
+    index.warnings.push(warning);
+    logger.warn({ warning }, 'repository read incompletely');
+  }
+  const maxFileBytes = options.maxFileBytes ?? MAX_MANIFEST_BYTES;
   yamlFiles.forEach((file, position) => {
     const text = contents[position];
     if (text === null || text === undefined) return;
+    if (text.length > maxFileBytes) {
+      skip(file, `${text.length} characters is over the ${maxFileBytes}-byte per-file cap`);
+      return;
+    }
     // Chart templates are read as templates by the Helm source forms, not as manifests.
     if (isChartTemplate(file, known)) {
       rememberParsed(index, file, null);
@@ -55,6 +76,29 @@ export async function indexRepository(repo: RepoView, options: IndexOptions = {}
   });
   logger.debug({ files: files.length, documents: index.documents.length }, 'repository indexed');
   return index;
+}
+
+/**
+ * The YAML files to read, leaving out (with a warning) those the view says are over the per-file
+ * cap and, smallest first so the most files fit, those past the per-repository cap. A view that
+ * does not know sizes is bounded by the per-file check after reading.
+ */
+function withinCaps(files: string[], repo: RepoView, options: IndexOptions, skip: (file: string, reason: string) => void): string[] {
+  if (!repo.sizeOf) return files;
+  const maxFileBytes = options.maxFileBytes ?? MAX_MANIFEST_BYTES;
+  const maxRepositoryBytes = options.maxRepositoryBytes ?? MAX_REPOSITORY_BYTES;
+  const sized = files.map((file) => ({ file, size: repo.sizeOf?.(file) ?? 0 }));
+  const kept = new Set<string>();
+  let total = 0;
+  for (const { file, size } of [...sized].sort((a, b) => a.size - b.size)) {
+    if (size > maxFileBytes) skip(file, `${size} bytes is over the ${maxFileBytes}-byte per-file cap`);
+    else if (total + size > maxRepositoryBytes) skip(file, `the repository's YAML files together pass the ${maxRepositoryBytes}-byte cap`);
+    else {
+      kept.add(file);
+      total += size;
+    }
+  }
+  return files.filter((file) => kept.has(file));
 }
 
 function scopeFilter(patterns: string[] | undefined): (file: string) => boolean {

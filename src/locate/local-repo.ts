@@ -1,5 +1,5 @@
 /** A RepoView over a folder on disk: the CLI's repository and the tests' fixture repos. */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import type { RepoView } from './types.js';
 import { normalizeRepoPath } from './posix-path.js';
@@ -11,6 +11,7 @@ export class LocalRepoView implements RepoView {
   readonly id: string;
   private readonly root: string;
   private listing: Promise<string[]> | null = null;
+  private realRoot: Promise<string> | null = null;
 
   constructor(rootDir: string) {
     this.root = resolve(rootDir);
@@ -26,14 +27,21 @@ export class LocalRepoView implements RepoView {
     const relative = normalizeRepoPath(path);
     const absolute = resolve(this.root, relative);
     // A `..` path must not escape the repository.
-    if (absolute !== this.root && !absolute.startsWith(this.root + sep)) return null;
+    if (!this.contains(this.root, absolute)) return null;
     try {
+      // Nor may a symlink, at any depth of the path: what counts is where it resolves to.
+      this.realRoot ??= realpath(this.root);
+      if (!this.contains(await this.realRoot, await realpath(absolute))) return null;
       const info = await stat(absolute);
       if (!info.isFile()) return null;
       return await readFile(absolute, 'utf8');
     } catch {
       return null;
     }
+  }
+
+  private contains(root: string, absolute: string): boolean {
+    return absolute === root || absolute.startsWith(root + sep);
   }
 
   private async walk(relativeDir: string): Promise<string[]> {

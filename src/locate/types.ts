@@ -12,6 +12,10 @@ export interface RepoView {
   listFiles(): Promise<string[]>;
   /** The file's text, or null when it does not exist. */
   readFile(path: string): Promise<string | null>;
+  /** The file's size in bytes when known without reading it (a GitHub tree lists sizes). */
+  sizeOf?(path: string): number | null;
+  /** Files the view left unread (a cap, a failed archive), in words for the thread. */
+  readWarnings?(): string[];
 }
 
 /** One YAML document of one file that parsed to a Kubernetes-shaped object (has kind). */

@@ -9,6 +9,16 @@ import { fastParseDocuments } from './fast-yaml.js';
 
 export type YamlValues = unknown[];
 
+/**
+ * Repository files are untrusted. Past these sizes a file is skipped with a warning before it is
+ * parsed: a 50 MB YAML file costs gigabytes to parse, and no manifest KubeCure edits is near
+ * that. The repository cap bounds what one diagnosis reads in all.
+ */
+export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+export const MAX_REPOSITORY_BYTES = 128 * 1024 * 1024;
+/** Aliases one document may expand; an alias bomb needs thousands, real manifests use a handful. */
+export const MAX_ALIAS_COUNT = 100;
+
 export function isYamlFile(path: string): boolean {
   return /\.ya?ml$/i.test(path);
 }
@@ -36,7 +46,9 @@ export function skipReason(file: string, text: string, error: string): string {
 
 export type ParsedYaml = { ok: true; documents: YamlValues } | { ok: false; error: string };
 
+/** Parses a file's documents; too large, broken or alias-bombed files are an answer, never an exception. */
 export function parseYamlText(text: string): ParsedYaml {
+  if (text.length > MAX_MANIFEST_BYTES) return { ok: false, error: `${text.length} characters is over the ${MAX_MANIFEST_BYTES}-byte per-file cap` };
   const fast = fastParseDocuments(text);
   if (fast !== null) return { ok: true, documents: fast };
   // `uniqueKeys: false`: duplicated keys occur in hand-written manifests and Kubernetes keeps the last one.
@@ -46,7 +58,12 @@ export function parseYamlText(text: string): ParsedYaml {
   for (const document of list) {
     const error = document.errors[0];
     if (error) return { ok: false, error: error.message.split('\n')[0] ?? 'invalid YAML' };
-    values.push(document.toJS({ maxAliasCount: 1000 }));
+    try {
+      values.push(document.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
+    } catch (failure) {
+      // `yaml` throws when aliases expand past the count: the file is skipped, the diagnosis goes on.
+      return { ok: false, error: (failure as Error).message.split('\n')[0] ?? 'aliases expand too far' };
+    }
   }
   return { ok: true, documents: values };
 }

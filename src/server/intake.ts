@@ -1,9 +1,15 @@
 /**
  * `POST /kubecure/v1/reports`: where cluster agents deliver signed FailureReports and
  * RecoveryReports. Each request is authenticated (cluster, HMAC signature over timestamp,
- * delivery id and body), checked for freshness and replay, validated, and queued. The answer is
- * 202 with the job id; the work happens later, so an agent never waits on GitHub.
+ * delivery id and body), checked for freshness and replay, rate-limited per cluster, validated,
+ * and queued. The answer is 202 with the job id; the work happens later, so an agent never waits
+ * on GitHub.
+ *
+ * Every authentication failure answers the same 401 body, and an unknown cluster goes through
+ * the same checks as a known one with a wrong secret: the answer never tells whether a cluster
+ * name exists. The log and the rejection metric keep the precise reason for the operator.
  */
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseAnyReport, type AnyReport } from '../report/schema.js';
 import { redactReport } from '../report/redact.js';
@@ -14,7 +20,8 @@ import { silentLogger, type Logger } from '../logger.js';
 import type { ClusterRegistry } from './clusters.js';
 import type { ReplayStore } from './replay.js';
 import type { AppMetrics } from './metrics.js';
-import { BodyTooLargeError, header, pathOf, readBody, sendError, sendJson } from './http.js';
+import type { IntakeLimiter } from './intake-rate.js';
+import { BodyTooLargeError, BodyTooSlowError, DEFAULT_BODY_DEADLINE_MS, header, pathOf, readBody, sendError, sendJson } from './http.js';
 
 export const REPORTS_PATH = '/kubecure/v1/reports';
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -25,8 +32,12 @@ export interface IntakeOptions {
   queue: JobQueue;
   replay: ReplayStore;
   metrics: AppMetrics;
+  /** Reports per cluster; absent: no limit (tests and embedders that bring their own). */
+  limiter?: IntakeLimiter;
   logger?: Logger;
   maxBodyBytes?: number;
+  /** The whole body must arrive within this (default 10 s). */
+  bodyDeadlineMs?: number;
   toleranceSeconds?: number;
   now?: () => Date;
 }
@@ -38,7 +49,11 @@ type Rejection = {
   reason: string;
   error: string;
   fields?: { path: string; message: string }[];
+  retryAfterSeconds?: number;
 };
+
+/** The one answer to every failed authentication, whatever the reason. */
+export const AUTHENTICATION_FAILED = 'authentication failed: unknown cluster, or a missing, invalid or expired signature';
 
 const SIGNATURE_ERRORS: Record<string, string> = {
   'missing-signature': 'missing signature headers',
@@ -81,24 +96,27 @@ export function createIntakeHandler(options: IntakeOptions) {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const toleranceSeconds = options.toleranceSeconds ?? DEFAULT_TIMESTAMP_TOLERANCE_SECONDS;
   const now = options.now ?? (() => new Date());
+  // An unknown cluster is checked against a secret nobody has, so it fails exactly where a wrong secret would.
+  const unknownClusterSecret = randomBytes(32).toString('hex');
+  const unauthenticated = (reason: string, detail: string): Rejection => ({ accepted: false, status: 401, reason, error: detail });
 
   async function accept(req: IncomingMessage): Promise<Rejection | { accepted: true; jobId: string; coalesced: boolean }> {
     const clusterName = header(req, SIGNATURE_HEADERS.cluster);
-    if (!clusterName) return { accepted: false, status: 401, reason: 'missing-signature', error: `missing ${SIGNATURE_HEADERS.cluster} header` };
+    if (!clusterName) return unauthenticated('missing-signature', `missing ${SIGNATURE_HEADERS.cluster} header`);
     const cluster = options.clusters.get(clusterName);
-    if (!cluster) return { accepted: false, status: 403, reason: 'unknown-cluster', error: `unknown cluster "${clusterName}"` };
 
     let body: Buffer;
     try {
-      body = await readBody(req, maxBodyBytes);
+      body = await readBody(req, maxBodyBytes, options.bodyDeadlineMs ?? DEFAULT_BODY_DEADLINE_MS);
     } catch (error) {
       if (error instanceof BodyTooLargeError) return { accepted: false, status: 413, reason: 'too-large', error: `body exceeds ${maxBodyBytes} bytes` };
+      if (error instanceof BodyTooSlowError) return { accepted: false, status: 408, reason: 'too-slow', error: error.message };
       throw error;
     }
 
     const deliveryId = header(req, SIGNATURE_HEADERS.delivery);
     const signature = verifySignature({
-      secret: cluster.secret,
+      secret: cluster?.secret ?? unknownClusterSecret,
       body,
       timestamp: header(req, SIGNATURE_HEADERS.timestamp),
       deliveryId,
@@ -106,10 +124,17 @@ export function createIntakeHandler(options: IntakeOptions) {
       now: now(),
       toleranceSeconds,
     });
-    if (!signature.ok) return { accepted: false, status: 401, reason: signature.reason, error: SIGNATURE_ERRORS[signature.reason] ?? signature.reason };
+    if (!cluster) return unauthenticated('unknown-cluster', `unknown cluster "${clusterName}"`);
+    if (!signature.ok) return unauthenticated(signature.reason, SIGNATURE_ERRORS[signature.reason] ?? signature.reason);
     // Ids are kept a little longer than a timestamp stays fresh, on both sides of "now".
     if (!(await options.replay.remember(`${clusterName}:${deliveryId}`, toleranceSeconds * 2 + 60))) {
-      return { accepted: false, status: 401, reason: 'replayed', error: 'delivery id was already used' };
+      return unauthenticated('replayed', 'delivery id was already used');
+    }
+    // Counted once the request is known to be the cluster's own and new: neither a forged nor a
+    // replayed request can spend a cluster's allowance (the agent signs every retry afresh).
+    const allowance = options.limiter ? await options.limiter.take(clusterName) : { allowed: true as const };
+    if (!allowance.allowed) {
+      return { accepted: false, status: 429, reason: 'rate-limited', error: `cluster ${clusterName} sends reports faster than allowed; retry in ${allowance.retryAfterSeconds} s`, retryAfterSeconds: allowance.retryAfterSeconds };
     }
 
     let text: string;
@@ -169,6 +194,7 @@ export function createIntakeHandler(options: IntakeOptions) {
     if (result.accepted) return sendJson(res, 202, { jobId: result.jobId, coalesced: result.coalesced });
     options.metrics.reportsRejected.inc({ reason: result.reason });
     logger.warn({ reason: result.reason, status: result.status }, `Report rejected: ${result.error}`);
-    return sendError(res, result.status, result.error, result.fields ?? []);
+    if (result.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(result.retryAfterSeconds));
+    return sendError(res, result.status, result.status === 401 ? AUTHENTICATION_FAILED : result.error, result.fields ?? []);
   };
 }

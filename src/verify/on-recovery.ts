@@ -10,7 +10,8 @@
  */
 import type { Probot } from 'probot';
 import type { Logger } from '../logger.js';
-import { parseRecoveryReport, type RecoveryReport } from '../report/schema.js';
+import { parseRecoveryReport, type FailureReport, type RecoveryReport } from '../report/schema.js';
+import { decodeMarker } from '../github/marker.js';
 import type { GitHub, RepoRef } from '../github/octokit.js';
 import { reviewMessages, VERIFY_LABELS } from '../github/messages.js';
 import { upsertStickyComment } from '../github/sticky.js';
@@ -37,8 +38,23 @@ const VERIFIED_TOPIC = VERIFICATION_TOPIC;
 export type VerificationResult = {
   fingerprint: string;
   pull: number | null;
-  result: 'verified' | 'unknown-fix' | 'not-awaiting' | 'no-rollout' | 'before-merge' | 'dependent-recovered';
+  result: 'verified' | 'unknown-fix' | 'not-awaiting' | 'no-rollout' | 'before-merge' | 'dependent-recovered' | 'other-workload';
 };
+
+/**
+ * Fingerprints are printed in every thread, so any cluster can name one. Only a recovery of the
+ * very workload the pull request was opened for (same cluster, namespace, kind and name, as the
+ * thread's marker records) verifies it.
+ */
+function sameWorkload(report: RecoveryReport, opened: FailureReport | undefined): boolean {
+  return (
+    opened !== undefined &&
+    opened.cluster === report.cluster &&
+    opened.workload.namespace === report.workload.namespace &&
+    opened.workload.kind === report.workload.kind &&
+    opened.workload.name === report.workload.name
+  );
+}
 
 export function createRecoveryHandler(deps: RecoveryDeps): (report: RecoveryReport) => Promise<VerificationResult[]> {
   return async (report) => {
@@ -94,6 +110,7 @@ async function verifyOne(deps: RecoveryDeps, report: RecoveryReport, fingerprint
   const octokit = (await deps.auth(fix.installationId)) as GitHub;
   const repository = { owner: fix.owner, repo: fix.repo };
   const { data: pull } = await octokit.rest.pulls.get({ ...repository, pull_number: fix.number });
+  if (!sameWorkload(report, decodeMarker(pull.body)?.report)) return done('other-workload');
   if (!labelNames(pull.labels).includes(VERIFY_LABELS.awaiting)) return done('not-awaiting');
   if (pull.merged_at && Date.parse(report.readySince) < Date.parse(pull.merged_at)) return done('before-merge');
 

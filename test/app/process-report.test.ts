@@ -33,7 +33,7 @@ function processor(metrics = new AppMetrics()) {
   const probot = testProbot();
   return new ReportProcessor({
     auth: probot.auth.bind(probot),
-    clusters: new ClusterRegistry({ 'prod-eu': { secret: 'a-secret-of-sixteen-chars', defaultRepository: `${OWNER}/${REPO}` } }),
+    clusters: new ClusterRegistry({ 'prod-eu': { secret: 'a-secret-of-sixteen-chars', defaultRepository: `${OWNER}/${REPO}`, repositories: ['someone-else/infra'] } }),
     metrics,
     logger: silentLogger,
     remediate,
@@ -170,8 +170,8 @@ describe('a repeated failure', () => {
       .get(`/repos/${OWNER}/${REPO}/issues/7/comments`)
       .query({ per_page: '100' })
       .reply(200, [
-        { id: 1, body: 'a human comment' },
-        { id: 55, body: '### 🔁 This failure is still happening\n<!-- kubecure:occurrences 4 last=delivery-0 -->\n\n<!-- kubecure:sticky recurrence -->' },
+        { id: 1, body: 'a human comment', user: { login: 'alice', type: 'User' } },
+        { id: 55, body: '### 🔁 This failure is still happening\n<!-- kubecure:occurrences 4 last=delivery-0 -->\n\n<!-- kubecure:sticky recurrence -->', user: { login: 'kubecure[bot]', type: 'Bot' } },
       ])
       .patch(`/repos/${OWNER}/${REPO}/issues/comments/55`, (body) => ((edited = body), true))
       .reply(200, {});
@@ -439,7 +439,7 @@ describe('routing', () => {
     const probot = testProbot();
     const lonely = new ReportProcessor({
       auth: probot.auth.bind(probot),
-      clusters: new ClusterRegistry({ 'prod-eu': { secret: 'a-secret-of-sixteen-chars' } }),
+      clusters: new ClusterRegistry({ 'prod-eu': { secret: 'a-secret-of-sixteen-chars', repositories: [`${OWNER}/${REPO}`] } }),
       metrics: new AppMetrics(),
       logger: silentLogger,
       remediate,

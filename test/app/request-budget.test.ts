@@ -52,7 +52,7 @@ describe('GitHub requests per pull request on a 5,000-file repository', () => {
     const probot = testProbot();
     const processor = new ReportProcessor({
       auth: probot.auth.bind(probot),
-      clusters: new ClusterRegistry({ 'prod-eu': { secret: 'a-secret-of-sixteen-chars' } }),
+      clusters: new ClusterRegistry({ 'prod-eu': { secret: 'a-secret-of-sixteen-chars', repositories: [`${OWNER}/${REPO}`] } }),
       metrics: new AppMetrics(),
       logger: silentLogger,
       remediate,

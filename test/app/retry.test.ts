@@ -17,7 +17,7 @@ function pipeline() {
   const metrics = new AppMetrics();
   const processor = new ReportProcessor({
     auth: probot.auth.bind(probot),
-    clusters: new ClusterRegistry({ 'prod-eu': { secret: 'a-secret-of-sixteen-chars' } }),
+    clusters: new ClusterRegistry({ 'prod-eu': { secret: 'a-secret-of-sixteen-chars', repositories: [`${OWNER}/${REPO}`] } }),
     metrics,
     logger: silentLogger,
     remediate,

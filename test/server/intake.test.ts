@@ -8,6 +8,7 @@ import { AppMetrics } from '../../src/server/metrics.js';
 import { InProcessJobQueue } from '../../src/queue/in-process.js';
 import type { EnqueueResult, ReportJob } from '../../src/queue/types.js';
 import { signRequest } from '../../src/report/signature.js';
+import { AUTHENTICATION_FAILED } from '../../src/server/intake.js';
 import { oomReport, testPrivateKey } from '../app/github-mock.js';
 
 const SECRET = 'prod-eu-shared-secret-0123456789';
@@ -143,29 +144,41 @@ describe('rejected reports', () => {
     return body;
   }
 
+  /** Every authentication failure answers alike; only the metric (and log) tells the operator why. */
+  async function expectUnauthenticated(send: () => Promise<Response>, reason: string) {
+    const before = await rejections(reason);
+    await expectRejected(await send(), 401, new RegExp(`^${AUTHENTICATION_FAILED.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+    expect(await rejections(reason)).toBe(before + 1);
+  }
+
+  async function rejections(reason: string): Promise<number> {
+    const metric = await metrics.reportsRejected.get();
+    return metric.values.find((value) => value.labels.reason === reason)?.value ?? 0;
+  }
+
   it('401 without a signature', async () => {
     const body = reportBody();
     const headers = signRequest('prod-eu', SECRET, body);
     delete headers['x-kubecure-signature'];
-    await expectRejected(await post(body, headers), 401, /missing signature/);
+    await expectUnauthenticated(() => post(body, headers), 'missing-signature');
   });
 
   it('401 when the body was altered after signing', async () => {
     const body = reportBody();
     const headers = signRequest('prod-eu', SECRET, body);
-    await expectRejected(await post(body.replace('checkout', 'checkouu'), headers), 401, /does not match/);
+    await expectUnauthenticated(() => post(body.replace('checkout', 'checkouu'), headers), 'bad-signature');
   });
 
   it('401 when signed with another cluster\'s secret', async () => {
-    await expectRejected(await signed(reportBody(), { secret: 'staging-shared-secret-0123456' }), 401, /does not match/);
+    await expectUnauthenticated(() => signed(reportBody(), { secret: 'staging-shared-secret-0123456' }), 'bad-signature');
   });
 
   it('401 for a delivery id that is not a plain token, even when signed', async () => {
-    await expectRejected(await signed(reportBody(), { delivery: 'a.b.c/../../x' }), 401, /delivery id/);
+    await expectUnauthenticated(() => signed(reportBody(), { delivery: 'a.b.c/../../x' }), 'bad-delivery');
   });
 
   it('401 for a stale timestamp', async () => {
-    await expectRejected(await signed(reportBody(), { at: new Date(Date.now() - 10 * 60_000) }), 401, /outside the accepted window/);
+    await expectUnauthenticated(() => signed(reportBody(), { at: new Date(Date.now() - 10 * 60_000) }), 'stale-timestamp');
   });
 
   it('401 for a replayed delivery', async () => {
@@ -173,11 +186,11 @@ describe('rejected reports', () => {
     const headers = signRequest('prod-eu', SECRET, body);
     expect((await post(body, headers)).status).toBe(202);
     queue.jobs.length = 0;
-    await expectRejected(await post(body, headers), 401, /already used/);
+    await expectUnauthenticated(() => post(body, headers), 'replayed');
   });
 
-  it('403 for an unknown cluster', async () => {
-    await expectRejected(await signed(reportBody(), { cluster: 'nowhere' }), 403, /unknown cluster "nowhere"/);
+  it('401 for an unknown cluster, the same answer a known cluster with a wrong secret gets', async () => {
+    await expectUnauthenticated(() => signed(reportBody(), { cluster: 'nowhere' }), 'unknown-cluster');
   });
 
   it('403 when a cluster sends a report naming another cluster', async () => {

@@ -78,7 +78,7 @@ function mergeExpectations(github: GitHubMock): { labels: any[]; comments: strin
 }
 
 function pullWithLabels(github: GitHubMock, labels: string[]): void {
-  github.scope.get(`${REPO_PATH}/pulls/7`).reply(200, { number: 7, merged_at: MERGED_AT, labels: labels.map((name, id) => ({ id, name })) });
+  github.scope.get(`${REPO_PATH}/pulls/7`).reply(200, { number: 7, merged_at: MERGED_AT, body: pullBody(), labels: labels.map((name, id) => ({ id, name })) });
 }
 
 describe('after a KubeCure pull request is merged', () => {
