@@ -9,6 +9,7 @@ import type { GroupMember } from '../correlate/window-store.js';
 import type { Thread } from '../github/threads.js';
 import { openThreadFor } from '../github/threads.js';
 import { messages } from '../github/messages.js';
+import { codeCell } from '../github/render/untrusted.js';
 import type { ThreadWriter } from './writer.js';
 
 export const BLAST_RADIUS_TOPIC = 'blast-radius';
@@ -25,7 +26,7 @@ function describe(workload: WorkloadRef): string {
 }
 
 export function renderBlastRadiusComment(root: WorkloadRef, members: GroupMember[]): string {
-  const rows = members.map((member) => `| \`${describe(member.workload)}\` | ${member.evidence.slice(0, 2).map((line) => `\`${line.replace(/[`|\n]/g, ' ').slice(0, 200)}\``).join('<br>')} |`);
+  const rows = members.map((member) => `| ${codeCell(describe(member.workload))} | ${member.evidence.slice(0, 2).map((line) => codeCell(line.slice(0, 200))).join('<br>')} |`);
   return [messages.blastRadiusHeading, '', messages.blastRadiusIntro(describe(root), members.length), '', '| Dependent | Evidence |', '| --- | --- |', ...rows].join('\n');
 }
 

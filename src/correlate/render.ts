@@ -6,28 +6,28 @@
 import type { FailureReport } from '../report/schema.js';
 import { describeWorkload } from './graph.js';
 import type { Dependent } from './rank.js';
+import { Markdown, cell, code, codeCell, inlineText, md } from '../github/render/untrusted.js';
 
 const MAX_EVIDENCE_CHARS = 400;
 
-/** Inline code that survives backticks and pipes inside log lines. */
-function code(text: string): string {
-  const clean = text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
-  const short = clean.length <= MAX_EVIDENCE_CHARS ? clean : `${clean.slice(0, MAX_EVIDENCE_CHARS - 1)}…`;
-  // A double-backtick span (with its padding spaces) may contain single backticks.
-  return short.includes('`') ? `\`\` ${short.replace(/``+/g, '`')} \`\`` : `\`${short}\``;
+/** A log line as inline code (see github/render/untrusted.ts), shortened to stay readable. */
+function evidenceLine(text: string): string {
+  const short = text.length <= MAX_EVIDENCE_CHARS ? text : `${text.slice(0, MAX_EVIDENCE_CHARS - 1)}…`;
+  return code(short).text;
 }
 
-function failureOf(report: FailureReport): string {
+/** The category is KubeCure's own enum; the raw reason comes from the cluster. */
+function failureOf(report: FailureReport): Markdown {
   const { category, reason } = report.failure;
-  return reason && reason !== category ? `${category} (${reason})` : category;
+  return reason && reason !== category ? md`${Markdown.trusted(category)} (${code(reason)})` : Markdown.trusted(category);
 }
 
 function workloadCell(report: FailureReport): string {
-  return `\`${describeWorkload(report.workload)}\``;
+  return codeCell(describeWorkload(report.workload)).text;
 }
 
 function evidenceItems(dependent: Dependent): string {
-  return dependent.evidence.map((line) => `  - ${code(line)}`).join('\n');
+  return dependent.evidence.map((line) => `  - ${evidenceLine(line)}`).join('\n');
 }
 
 export function renderBlastRadius(group: { root: FailureReport; dependents: Dependent[] }): string {
@@ -35,13 +35,13 @@ export function renderBlastRadius(group: { root: FailureReport; dependents: Depe
   if (dependents.length === 0) return '';
   const count = dependents.length === 1 ? '1 other workload is' : `${dependents.length} other workloads are`;
   const rows = dependents.map(
-    (dependent) => `| ${workloadCell(dependent.report)} | ${failureOf(dependent.report)} | ${dependent.via.join(' → ')} |`,
+    (dependent) => `| ${workloadCell(dependent.report)} | ${cell(failureOf(dependent.report)).text} | ${cell(inlineText(dependent.via.join(' → '))).text} |`,
   );
   const evidence = dependents.map((dependent) => `- ${workloadCell(dependent.report)}\n${evidenceItems(dependent)}`);
   return [
     '### Blast radius',
     '',
-    `${count} failing because ${workloadCell(root)} is (${failureOf(root)}). They get no pull request of their own: fixing this should bring them back.`,
+    `${count} failing because ${workloadCell(root)} is (${failureOf(root).text}). They get no pull request of their own: fixing this should bring them back.`,
     '',
     '| Dependent | Failure | Chain |',
     '| --- | --- | --- |',

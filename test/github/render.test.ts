@@ -5,7 +5,7 @@ import type { RepoView } from '../../src/locate/types.js';
 import { renderThread, MAX_BODY_CHARS } from '../../src/github/render/index.js';
 import { actionPhrase } from '../../src/github/render/title.js';
 import { decodeMarker } from '../../src/github/marker.js';
-import { fence } from '../../src/github/render/markdown.js';
+import { fence } from '../../src/github/render/untrusted.js';
 import { CHECKOUT_MANIFEST, oomReport } from '../app/github-mock.js';
 
 function memoryView(files: Record<string, string>): RepoView {
@@ -108,7 +108,7 @@ describe('titles for other changes', () => {
 
 describe('fence', () => {
   it('uses a fence longer than any backticks inside', () => {
-    expect(fence('a ``` b')).toBe('````\na ``` b\n````');
+    expect(fence('a ``` b').text).toBe('````\na ``` b\n````');
   });
 });
 

@@ -1,5 +1,6 @@
 import type { Remediation } from '../../outcome.js';
-import { escapeCell, messages } from '../messages.js';
+import { messages } from '../messages.js';
+import { Markdown, codeCell, joinMarkdown } from './untrusted.js';
 
 export interface SeenWindow {
   occurrences: number;
@@ -7,7 +8,8 @@ export interface SeenWindow {
   lastSeen: string;
 }
 
-export function renderFailureTable(remediation: Remediation, seen: SeenWindow): string {
+/** Every cell comes from the report: each is a code span, so no name can render as markdown. */
+export function renderFailureTable(remediation: Remediation, seen: SeenWindow): Markdown {
   const { report } = remediation;
   const cells = [
     report.cluster,
@@ -19,13 +21,9 @@ export function renderFailureTable(remediation: Remediation, seen: SeenWindow): 
     String(seen.occurrences),
     seen.firstSeen,
     seen.lastSeen,
-  ].map((cell) => escapeCell(cell));
+  ].map((value) => codeCell(value).text);
   const columns = messages.failureColumns;
-  return [
-    messages.failureHeading,
-    '',
-    `| ${columns.join(' | ')} |`,
-    `| ${columns.map(() => '---').join(' | ')} |`,
-    `| ${cells.join(' | ')} |`,
-  ].join('\n');
+  return joinMarkdown(
+    [messages.failureHeading, '', `| ${columns.join(' | ')} |`, `| ${columns.map(() => '---').join(' | ')} |`, `| ${cells.join(' | ')} |`].map(Markdown.trusted),
+  );
 }
