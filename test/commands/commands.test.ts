@@ -346,7 +346,7 @@ describe('/kubecure explain', () => {
     for (const part of ['### Why KubeCure proposes this', '**What failed.**', '**Evidence.**', '**Why this change fixes it.**', '**What else was considered.**', '**Risks.**']) {
       expect(reply).toContain(part);
     }
-    expect(reply).toContain('`checkout: resources.limits.memory` 256Mi → 512Mi');
+    expect(reply).toContain('`checkout: resources.limits.memory` `256Mi` → `512Mi`');
     expect(reply).toContain('Diagnosed by `rules`');
     expect(reply).toContain('No model is configured (rules only)');
   });

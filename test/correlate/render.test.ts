@@ -10,9 +10,9 @@ describe('renderBlastRadius', () => {
     const markdown = renderBlastRadius(group!);
     expect(markdown.startsWith('### Blast radius\n')).toBe(true);
     expect(markdown).toContain('2 other workloads are failing because `StatefulSet cache/redis` is (OOMKilled).');
-    expect(markdown).toContain('| `Deployment shop/api` | ProbeFailure (Unhealthy) | Deployment shop/api → Service cache/redis → StatefulSet cache/redis |');
+    expect(markdown).toContain('| `Deployment shop/api` | ProbeFailure (`Unhealthy`) | Deployment shop/api → Service cache/redis → StatefulSet cache/redis |');
     expect(markdown).toContain(
-      '| `Deployment shop/frontend` | CrashLoopBackOff (Error) | Deployment shop/frontend → Service shop/api → Deployment shop/api → Service cache/redis → StatefulSet cache/redis |',
+      '| `Deployment shop/frontend` | CrashLoopBackOff (`Error`) | Deployment shop/frontend → Service shop/api → Deployment shop/api → Service cache/redis → StatefulSet cache/redis |',
     );
   });
 
@@ -26,7 +26,8 @@ describe('renderBlastRadius', () => {
     const dependent = { ...group!.dependents[0]!, evidence: ['cannot reach `redis` | retrying'] };
     const markdown = renderBlastRadius({ root: group!.root, dependents: [dependent] });
     expect(markdown).toContain('1 other workload is failing');
-    expect(markdown).toContain('  - `` cannot reach `redis` \\| retrying ``');
+    // Outside a table a pipe needs no escape; inside a code span a backslash would show literally.
+    expect(markdown).toContain('  - ``cannot reach `redis` | retrying``');
   });
 
   it('renders nothing when there are no dependents', () => {

@@ -37,7 +37,7 @@ describe('renderThread', () => {
   it('quotes events and the end of the logs inside a collapsed block', () => {
     const { body } = renderThread(remediation);
     const evidence = body.slice(body.indexOf('<details>'), body.indexOf('</details>'));
-    expect(evidence).toContain('| BackOff | Pod/checkout-7d9f8c6b5-x2x9q | Back-off restarting failed container checkout | 9 |');
+    expect(evidence).toContain('| `BackOff` | `Pod/checkout-7d9f8c6b5-x2x9q` | `Back-off restarting failed container checkout` | 9 |');
     expect(evidence).toContain('Last lines of the previous log:');
     expect(evidence).toContain('warming product cache');
   });
