@@ -40,6 +40,7 @@ import { ignoringThreadFor } from '../verify/ignore-list.js';
 import type { Correlator, Dependent } from '../correlate/correlator.js';
 import { renderBlastRadius } from '../correlate/render.js';
 import { recordDependent } from './cascade.js';
+import type { ThreadReportStore } from '../github/thread-reports.js';
 
 export interface FailureJob {
   report: FailureReport;
@@ -74,6 +75,8 @@ export interface ReportProcessorDeps {
   model?: DiagnosisModel | null;
   /** Groups reports of one cluster to find the root cause of cascades; absent: every report stands alone. */
   correlator?: Correlator | null;
+  /** Keeps the report behind each thread for `retry`/`explain` (the marker carries identifiers only). */
+  reports?: ThreadReportStore;
   /** Bound of one GitHub request (default 30 s); a hung connection fails the job, which the queue retries. */
   requestTimeoutMs?: number;
   /** GitHub Enterprise host for recognising repository URLs; github.com by default. */
@@ -160,6 +163,8 @@ export class ReportProcessor {
       return { outcome: 'dependent', repository: where, rootFingerprint: verdict.rootFingerprint, rootThread: recorded.rootThread };
     }
 
+    // The latest report of this failure for this repository: what `retry` and `explain` diagnose again.
+    await this.#deps.reports?.save(repository, fingerprint, report);
     const open = openThreadFor(threads, fingerprint);
     if (open) {
       await writer.updateSticky(open, RECURRENCE_TOPIC, (previous) => renderRecurrence(previous, open, report, job.deliveryId));

@@ -20,6 +20,7 @@ import { ReportProcessor, type ReportProcessorDeps } from './process-report.js';
 import { createJobHandler, type RecoveryHandler } from './jobs.js';
 import { correlatorFromEnv } from './correlation.js';
 import type { Correlator } from '../correlate/correlator.js';
+import { threadReportStore, type ThreadReportStore } from '../github/thread-reports.js';
 
 export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
@@ -35,6 +36,7 @@ export interface RuntimeOptions {
   onRecovery?: RecoveryHandler;
   /** The cascade correlator; null turns correlation off. Default: from the environment. */
   correlator?: Correlator | null;
+  reports?: ThreadReportStore;
 }
 
 export interface Runtime {
@@ -43,6 +45,8 @@ export interface Runtime {
   /** Shared with the review loop: one Redis connection and one model (one circuit breaker) per process. */
   redis: Redis | null;
   model: DiagnosisModel | null;
+  /** The failure report behind each thread, shared with the review loop's `retry` and `explain`. */
+  reports: ThreadReportStore;
   metrics: AppMetrics;
   processor: ReportProcessor;
   handlers: HttpHandler[];
@@ -68,6 +72,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const prefix = env.KUBECURE_QUEUE_PREFIX ?? 'kubecure';
   const replay = options.replay ?? (redis ? new RedisReplayStore(redis, `${prefix}:delivery:`) : new MemoryReplayStore());
   const model = createModelFromEnv(env, logger);
+  const reports = options.reports ?? threadReportStore(redis, prefix);
   const correlator = options.correlator !== undefined ? options.correlator : correlatorFromEnv(env, redis, prefix);
   if (clusters.size === 0) logger.warn('No clusters configured (KUBECURE_CLUSTERS or KUBECURE_CLUSTERS_FILE): every report will be rejected');
 
@@ -79,6 +84,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     remediate: options.remediate ?? remediate,
     model,
     correlator,
+    reports,
     requestTimeoutMs: positiveNumber(env.KUBECURE_GITHUB_TIMEOUT_MS),
     githubHost: env.GHE_HOST,
   });
@@ -98,6 +104,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     correlator,
     redis,
     model,
+    reports,
     metrics,
     processor,
     handlers,

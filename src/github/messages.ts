@@ -7,6 +7,7 @@
  * span or as escaped text. Titles go through `title()`: plain text on one line, bounded.
  */
 import type { FailureReport, RecoveryReport } from '../report/schema.js';
+import type { MarkerSubject } from './marker.js';
 import { code, codeCell, inlineText, title } from './render/untrusted.js';
 
 export const LABEL = 'kubecure';
@@ -95,7 +96,7 @@ export const VERIFY_LABELS = {
   ignored: 'kubecure:ignored',
 } as const;
 
-const workloadName = (report: Pick<FailureReport, 'workload' | 'cluster'>) =>
+const workloadName = (report: { cluster: string; workload: { kind: string; name: string; namespace: string } }) =>
   `${code(`${report.workload.kind}/${report.workload.name}`)} in namespace ${code(report.workload.namespace)} of cluster ${code(report.cluster)}`;
 
 export const reviewMessages = {
@@ -120,6 +121,8 @@ export const reviewMessages = {
   refusedClosed: 'This thread is closed, so KubeCure only answers `unignore` and `help` here.',
   refusedFork: 'This pull request comes from a fork: KubeCure does not act on commands there.',
   refusedNoMarker: 'KubeCure cannot read the failure report hidden in this thread (was the description edited?), so it cannot do this.',
+  refusedNoReport:
+    'KubeCure no longer has the failure report behind this thread (reports are kept for 90 days, and only in memory without Redis), so it cannot diagnose again. The next report of this failure brings it back.',
   refusedNoConfig: 'This repository has no valid `.github/kubecure.yml`, so KubeCure does nothing here.',
   commandFailed: (command: string) => `${code(command)} failed on KubeCure's side; the error was logged. Try again in a few minutes.`,
 
@@ -165,14 +168,14 @@ export const reviewMessages = {
   unignored: 'No longer ignored: KubeCure will report this failure again and reopened this thread.',
   notIgnored: 'This thread is not ignored; nothing to undo.',
 
-  awaitingVerification: (report: FailureReport) =>
+  awaitingVerification: (subject: MarkerSubject) =>
     [
       '### ⏳ Waiting for verification',
       '',
-      `Merged. KubeCure will watch ${workloadName(report)}${report.failure.container ? `, container ${code(report.failure.container)}` : ''}:`,
+      `Merged. KubeCure will watch ${workloadName({ cluster: subject.cluster, workload: { ...subject.workload, namespace: subject.namespace } })}${subject.container ? `, container ${code(subject.container)}` : ''}:`,
       '',
       `- when the new spec has rolled out and every pod stays Ready without restarts, this pull request is marked \`${VERIFY_LABELS.verified}\`;`,
-      `- if **${report.failure.category}** happens again after the rollout, it is marked \`${VERIFY_LABELS.fixFailed}\` and a follow-up issue is opened.`,
+      `- if **${inlineText(subject.category)}** happens again after the rollout, it is marked \`${VERIFY_LABELS.fixFailed}\` and a follow-up issue is opened.`,
     ].join('\n'),
   verified: (recovery: RecoveryReport, cascade?: { recovered: string[]; stillFailing: string[] }) =>
     [

@@ -123,7 +123,7 @@ describe('a marker imitated by workload logs', () => {
     const remediation = await remediate(report, memoryView({ 'apps/checkout/deployment.yaml': CHECKOUT_MANIFEST }));
     const { body } = renderThread(remediation);
 
-    expect(decodeMarker(body)?.report.workload.name).toBe('checkout');
+    expect(decodeMarker(body)?.subject.workload.name).toBe('checkout');
     expect(decodeMarker(body)?.fingerprint).toBe(remediation.fingerprint);
     // The quoted copy no longer opens an HTML comment at all.
     expect(body.split('<!-- kubecure:marker')).toHaveLength(2);
