@@ -72,16 +72,22 @@ describe('renderThread', () => {
     expect(renderThread(remediation, { dryRun: true }).body.startsWith('> [!NOTE]\n> Dry run')).toBe(true);
   });
 
-  it('carries the fingerprint, manifest SHA and report in a marker a later command can read', () => {
+  it('carries the fingerprint, manifest SHA and the failure\'s identifiers in a marker a later command can read', () => {
     const { body } = renderThread(remediation, { manifestSha: 'abc123', createdAt: '2026-11-22T00:07:00Z' });
-    expect(decodeMarker(body)).toMatchObject({
+    const marker = decodeMarker(body);
+    expect(marker).toMatchObject({
       fingerprint: remediation.fingerprint,
       thread: 'pull_request',
       manifestSha: 'abc123',
       targetFile: 'apps/checkout/deployment.yaml',
       createdAt: '2026-11-22T00:07:00Z',
-      report: { workload: { name: 'checkout' } },
+      subject: { cluster: 'prod-eu', namespace: 'shop', workload: { kind: 'Deployment', name: 'checkout' }, container: 'checkout', category: 'OOMKilled' },
     });
+    // Identifiers only: the pod spec, annotations, logs and events stay with the App.
+    const encoded = /<!-- kubecure:marker v2 ([A-Za-z0-9+/=]+) -->/.exec(body)![1]!;
+    const payload = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8'));
+    expect(Object.keys(payload).sort()).toEqual(['createdAt', 'diagnosedBy', 'fingerprint', 'manifestSha', 'subject', 'targetFile', 'thread']);
+    expect(JSON.stringify(payload)).not.toMatch(/warming product cache|BackOff|annotations|resources|"spec"/);
   });
 
   it('stays under GitHub\'s body limit with huge evidence, keeping the marker', () => {
