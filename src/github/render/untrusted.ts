@@ -74,13 +74,14 @@ function breakAutolinks(value: string): string {
 /**
  * The characters that can open inline markdown (emphasis, code, links, images, HTML, entities,
  * tables, strikethrough) are backslash-escaped wherever they appear; the ones that only mean
- * something at the start of a line (headings, quotes, lists, rules) are escaped there. Other
+ * something at the start of a line (headings, quotes, lists, rules, and `/` that would start a
+ * `/kubecure` command line) are escaped there. Other
  * punctuation stays as written, so ordinary prose reads the same in the raw body.
  */
 function escapePunctuation(value: string): string {
   return value
     .replace(/[\\`*_[\]<>!|~&]/g, (char) => `\\${char}`)
-    .replace(/^(\s*)([#>+=-]|\d{1,9}(?=[.)]))/, (_match, indent: string, opener: string) => (/^\d/.test(opener) ? `${indent}${opener}\\` : `${indent}\\${opener}`));
+    .replace(/^(\s*)([#>+=/-]|\d{1,9}(?=[.)]))/, (_match, indent: string, opener: string) => (/^\d/.test(opener) ? `${indent}${opener}\\` : `${indent}\\${opener}`));
 }
 
 /** Untrusted prose shown as ordinary text (a model's summary, a refusal reason). Keeps line breaks. */
@@ -145,9 +146,13 @@ export const MAX_TITLE_CHARS = 200;
 
 /**
  * A title is plain text on one line: GitHub links `#123` and renders code spans in titles, so
- * references are neutralized, backticks dropped and the length bounded.
+ * references are neutralized, backticks replaced, link and image syntax broken and the length
+ * bounded.
  */
 export function title(untrusted: string): string {
-  const flat = neutralizeReferences(breakAutolinks(oneLine(untrusted).replace(/`/g, "'"))).replace(/\s{2,}/g, ' ');
+  const flat = neutralizeReferences(breakAutolinks(oneLine(untrusted).replace(/`/g, "'")))
+    .replace(/\]\(/g, `]${ZERO_WIDTH_SPACE}(`)
+    .replace(/!\[/g, `!${ZERO_WIDTH_SPACE}[`)
+    .replace(/\s{2,}/g, ' ');
   return flat.length <= MAX_TITLE_CHARS ? flat : `${flat.slice(0, MAX_TITLE_CHARS - 1).trimEnd()}…`;
 }
