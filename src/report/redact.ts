@@ -249,7 +249,7 @@ function podSpecOf(value: unknown): unknown {
 
 /** JVM and Node heap settings: the OOM rule reads them to tell a container limit from a heap limit. */
 const HEAP_FLAG = /^(?:-Xm[sx]\d+[kKmMgG]?|-Xss\d+[kKmMgG]?|-XX:(?:Max|Initial|Min)RAM(?:Percentage)?=\d+(?:\.\d+)?[kKmMgG]?|-XX:[+-]UseContainerSupport|--max-old-space-size[= ]\d+|--max-semi-space-size[= ]\d+)$/;
-const URL_IN_VALUE = /\b([a-z][a-z0-9+.-]{0,30}):\/\/([^\s/?#'"`<>]+)/gi;
+const URL_IN_VALUE = /\b([a-z][a-z0-9+.-]{0,30}):\/\/(?:[^\s'"<>]*@)?([^\s/?#'"`<>@]+)/gi;
 const HOST_LIST = /^[a-z0-9]([a-z0-9-]{0,62})(\.[a-z0-9]([a-z0-9-]{0,62}))*(:\d{1,5})?(,[a-z0-9]([a-z0-9-]{0,62})(\.[a-z0-9]([a-z0-9-]{0,62}))*(:\d{1,5})?)*$/i;
 /** Names whose value is an address: a bare word there is a host name, elsewhere it may be a password. */
 const HOST_NAME_VARIABLE = /(HOST|ADDR|ADDRESS|SERVER|SERVERS|ENDPOINT|URL|URI|SERVICE|BROKERS?|NODES?|CLUSTER|DOMAIN|UPSTREAM|BACKEND|PEERS?)S?$/i;
@@ -257,7 +257,8 @@ const PLAIN_SCALAR = /^(?:true|false|yes|no|on|off|enabled|disabled|none|trace|d
 
 /** `scheme://host:port` of every URL in a value, credentials, path and query left out. */
 function urlHosts(value: string): string[] {
-  return [...value.matchAll(URL_IN_VALUE)].map((match) => `${match[1]!.toLowerCase()}://${match[2]!.slice(match[2]!.lastIndexOf('@') + 1)}`);
+  // The userinfo (which may contain `/` and `@`) is skipped up to the last `@`; what follows is the host.
+  return [...value.matchAll(URL_IN_VALUE)].map((match) => `${match[1]!.toLowerCase()}://${match[2]!}`);
 }
 
 /**
