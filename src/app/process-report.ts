@@ -37,9 +37,9 @@ import { reportInvalidConfig } from './config-issue.js';
 import { dryRunWriter, liveWriter, type ThreadWriter } from './writer.js';
 import { checkFailureAfterMerge } from '../verify/after-merge.js';
 import { ignoringThreadFor } from '../verify/ignore-list.js';
-import type { Correlator, Dependent } from '../correlate/correlator.js';
-import { renderBlastRadius } from '../correlate/render.js';
-import { recordDependent } from './cascade.js';
+import type { Correlator, GroupMember } from '../correlate/correlator.js';
+import { failureOf } from '../correlate/render.js';
+import { blastRadiusFor, linkDependentThreads, recordDependent, refreshRootThread } from './cascade.js';
 import type { ThreadReportStore } from '../github/thread-reports.js';
 
 export interface FailureJob {
@@ -153,13 +153,12 @@ export class ReportProcessor {
 
     const writer = config.dryRun ? dryRunWriter(this.#deps.logger, repository) : liveWriter(octokit, repository, this.#deps.metrics);
     const fingerprint = fingerprintOf(report);
-    const verdict = this.#deps.correlator ? await this.#deps.correlator.observe(report) : { action: 'act' as const, dependents: [] };
+    const verdict = this.#deps.correlator ? await this.#deps.correlator.observe(report) : { action: 'act' as const, dependents: [], group: [] };
     // A report that only says "cannot reach X" waits for X's own report, without using up an attempt.
     if (verdict.action === 'wait') throw new RetryLaterError(verdict.reason, verdict.retryInMs);
     const threads = await listThreads(octokit, repository);
     if (verdict.action === 'dependent') {
-      const dependents = (await this.#deps.correlator?.dependentsOf(verdict.rootFingerprint)) ?? [];
-      const recorded = await recordDependent({ report, fingerprint, verdict, dependents, threads, writer });
+      const recorded = await recordDependent({ verdict, threads, writer });
       return { outcome: 'dependent', repository: where, rootFingerprint: verdict.rootFingerprint, rootThread: recorded.rootThread };
     }
 
@@ -167,6 +166,7 @@ export class ReportProcessor {
     await this.#deps.reports?.save(repository, fingerprint, report);
     const open = openThreadFor(threads, fingerprint);
     if (open) {
+      await refreshRootThread({ rootThread: open, root: report.workload, rootFailure: failureOf(report), group: verdict.group, threads, writer });
       await writer.updateSticky(open, RECURRENCE_TOPIC, (previous) => renderRecurrence(previous, open, report, job.deliveryId));
       return { outcome: 'recurrence', repository: where, number: open.number };
     }
@@ -192,15 +192,17 @@ export class ReportProcessor {
       index: await this.#index(view, config),
       logger: this.#deps.logger,
     });
-    return this.#write(job, remediation, { repository, view, threads, config, writer, now, dependents: verdict.dependents });
+    return this.#write(job, remediation, { repository, view, threads, config, writer, now, group: verdict.group });
   }
 
   async #write(
     job: FailureJob,
     remediation: Remediation,
-    context: { repository: RepoRef; view: GitHubRepoView; threads: Thread[]; config: RepoConfig; writer: ThreadWriter; now: Date; dependents: Dependent[] },
+    context: { repository: RepoRef; view: GitHubRepoView; threads: Thread[]; config: RepoConfig; writer: ThreadWriter; now: Date; group: GroupMember[] },
   ): Promise<JobOutcome> {
-    const { repository, view, threads, config, writer, now, dependents } = context;
+    const { repository, view, threads, config, writer, now, group } = context;
+    // Dependents handled before their root kept the threads they had: they now point here.
+    const linkDependents = (written: { url: string } | null) => linkDependentThreads({ root: job.report.workload, rootUrl: written?.url ?? null, group, threads, writer });
     const where = `${repository.owner}/${repository.repo}`;
     const target = remediation.outcome.target?.file;
     const labels = [LABEL, categoryLabel(remediation.outcome.category), ...config.labels];
@@ -208,7 +210,7 @@ export class ReportProcessor {
       dryRun: writer.dryRun,
       manifestSha: target ? (view.blobSha(target) ?? undefined) : undefined,
       createdAt: now.toISOString(),
-      blastRadius: renderBlastRadius({ root: job.report, dependents }),
+      blastRadius: blastRadiusFor(job.report, group),
     };
 
     let heldBack: string | null = null;
@@ -229,6 +231,7 @@ export class ReportProcessor {
           reviewers: config.reviewers,
           teamReviewers: config.teamReviewers,
         });
+        await linkDependents(pull);
         return { outcome: 'pull_request', repository: where, number: pull?.number ?? null, dryRun: writer.dryRun };
       }
       if (allowance.retryInMs !== undefined) throw new RetryLaterError(allowance.reason, allowance.retryInMs);
@@ -241,6 +244,7 @@ export class ReportProcessor {
       extraReasons: heldBack ? [messages.limitedToIssue(heldBack)] : [],
     });
     const issue = await writer.openIssue({ repository, title: rendered.title, body: rendered.body, labels });
+    await linkDependents(issue);
     return { outcome: 'issue', repository: where, number: issue?.number ?? null, dryRun: writer.dryRun };
   }
 

@@ -22,6 +22,8 @@ export interface ThreadWriter {
   openIssue(input: IssueInput): Promise<WrittenThread | null>;
   /** Opens the issue, or quietly refreshes the body of the one already open. */
   ensureIssue(existing: Thread | null, input: IssueInput): Promise<WrittenThread | null>;
+  /** Rewrites part of a thread's body in place (nothing is sent when the edit changes nothing). */
+  editBody(thread: Thread, edit: (body: string) => string): Promise<void>;
 }
 
 export function liveWriter(octokit: GitHub, repository: RepoRef, metrics: AppMetrics): ThreadWriter {
@@ -46,6 +48,13 @@ export function liveWriter(octokit: GitHub, repository: RepoRef, metrics: AppMet
       if (existing.body.trim() !== input.body.trim()) await updateIssue(octokit, repository, existing.number, { body: input.body });
       return { number: existing.number, url: existing.url };
     },
+    async editBody(thread, edit) {
+      const body = edit(thread.body);
+      if (body === thread.body) return;
+      // The issues endpoint edits a pull request's body too.
+      await updateIssue(octokit, repository, thread.number, { body });
+      metrics[thread.kind === 'pull_request' ? 'pullRequests' : 'issues'].inc({ action: 'updated' });
+    },
   };
 }
 
@@ -67,6 +76,10 @@ export function dryRunWriter(logger: Logger, repository: RepoRef): ThreadWriter 
     async ensureIssue(existing, input) {
       logger.info({ repository: where, existing: existing?.number ?? null, title: input.title }, 'Dry run: would open or refresh an issue');
       return null;
+    },
+    async editBody(thread, edit) {
+      const body = edit(thread.body);
+      if (body !== thread.body) logger.info({ repository: where, thread: thread.number, body }, 'Dry run: would edit the body');
     },
   };
 }

@@ -74,14 +74,11 @@ export const messages = {
   limitPerHour: (max: number) => `KubeCure already opened ${max} pull request${max === 1 ? '' : 's'} in the last hour`,
   limitedToIssue: (reason: string) => `A pull request was held back because ${reason}; the proposed change is below.`,
 
-  blastRadiusHeading: '### 💥 Blast radius',
-  blastRadiusIntro: (root: string, count: number) =>
-    `${count === 1 ? '1 other workload is' : `${count} other workloads are`} failing because ${code(root)} is. They get no pull request of their own: fixing this should bring them back.`,
   dependentOf: (root: string, rootUrl: string | null, evidence: string[], workload: string) =>
     [
       '### 🔗 Root cause found elsewhere',
       '',
-      `${code(workload)} fails because ${code(root)} does${rootUrl ? ` (see ${rootUrl})` : ''}: KubeCure will not propose a separate fix for it.`,
+      `${code(workload)} fails because ${code(root)} does${rootUrl ? ` (see ${rootUrl})` : ''}: KubeCure will not propose a separate fix for it. This thread is closed once the fix of ${code(root)} is verified and ${code(workload)} has recovered.`,
       ...(evidence.length > 0 ? ['', ...evidence.slice(0, 3).map((line) => `- ${code(line)}`)] : []),
     ].join('\n'),
 } as const;
@@ -185,6 +182,8 @@ export const reviewMessages = {
       ...(cascade && cascade.recovered.length > 0 ? ['', `Recovered with it: ${cascade.recovered.map((name) => code(name)).join(', ')}.`] : []),
       ...(cascade && cascade.stillFailing.length > 0 ? ['', `Not yet reported recovered: ${cascade.stillFailing.map((name) => code(name)).join(', ')}.`] : []),
     ].join('\n'),
+  dependentRecovered: (rootPull: number) =>
+    `### ✅ Recovered with its root cause\n\nThe fix of the root cause (#${rootPull}) was verified and this workload has recovered since: closing this thread.`,
   fixFailed: (report: FailureReport, followUpUrl: string | null) =>
     [
       '### ❌ The fix did not hold',

@@ -136,8 +136,15 @@ describe('after a KubeCure pull request is merged', () => {
     pullWithLabels(github, ['kubecure', 'kubecure:awaiting-verification']);
     let comment = '';
     github.scope
+      .get(`${REPO_PATH}/issues/7/comments`)
+      .query(true)
+      .reply(200, [])
       .post(`${REPO_PATH}/issues/7/comments`, (body) => ((comment = body.body), true))
       .reply(201, {})
+      // The recovered frontend's open threads are looked up to be closed: it has none.
+      .get(`${REPO_PATH}/issues`)
+      .query(true)
+      .reply(200, [])
       .post(`${REPO_PATH}/issues/7/labels`)
       .reply(200, [])
       .delete(`${REPO_PATH}/issues/7/labels/${encodeURIComponent('kubecure:awaiting-verification')}`)
