@@ -59,13 +59,13 @@ export function renderBlastRadiusSection(root: BlastRadiusRoot, members: GroupMe
   if (members.length === 0) return `${BLAST_RADIUS_START}\n${BLAST_RADIUS_END}`;
   const sorted = [...members].sort((a, b) => describeWorkload(a.workload).localeCompare(describeWorkload(b.workload)));
   const count = sorted.length === 1 ? '1 other workload is' : `${sorted.length} other workloads are`;
-  const rows = sorted.slice(0, MAX_LISTED).map((member) => `| ${workloadCell(member.workload)} | ${member.failure ? codeCell(member.failure).text : '—'} | ${cell(inlineText((member.via ?? []).join(' → ') || '—')).text} |`);
+  const rows = sorted.slice(0, MAX_LISTED).map((member) => `| ${workloadCell(member.workload)} | ${cell(inlineText(member.failure ?? '—')).text} | ${cell(inlineText((member.via ?? []).join(' → ') || '—')).text} |`);
   const evidence = sorted.slice(0, MAX_WITH_EVIDENCE).map((member) => `- ${workloadCell(member.workload)}\n${member.evidence.map((line) => `  - ${evidenceLine(line)}`).join('\n')}`);
   return [
     BLAST_RADIUS_START,
     '### Blast radius',
     '',
-    `${count} failing because ${workloadCell(root.workload)} is (${code(root.failure).text}). Each is tied to it by a connection failure in its own logs. They get no pull request of their own: a thread of theirs that was already open links here, and is closed once this fix is verified and they have recovered.`,
+    `${count} failing because ${workloadCell(root.workload)} is (${inlineText(root.failure).text}). Each is tied to it by a connection failure in its own logs. They get no pull request of their own: a thread of theirs that was already open links here, and is closed once this fix is verified and they have recovered.`,
     '',
     '| Dependent | Failure | Chain |',
     '| --- | --- | --- |',

@@ -33,8 +33,8 @@ describe('Correlator.observe', () => {
     expect(rootVerdict.dependents.map((d) => d.report.workload.name).sort()).toEqual(['api', 'frontend']);
     const blastRadius = renderBlastRadius({ root: redis(), dependents: rootVerdict.dependents });
     expect(blastRadius).toContain('2 other workloads are failing because `StatefulSet cache/redis` is (OOMKilled).');
-    expect(blastRadius).toContain('| `Deployment shop/api` | ProbeFailure (`Unhealthy`) |');
-    expect(blastRadius).toContain('| `Deployment shop/frontend` | CrashLoopBackOff (`Error`) |');
+    expect(blastRadius).toContain('| `Deployment shop/api` | ProbeFailure (Unhealthy) |');
+    expect(blastRadius).toContain('| `Deployment shop/frontend` | CrashLoopBackOff (Error) |');
   });
 
   it('holds dependents that arrive before the root for the grace period, then groups them under it', async () => {

@@ -11,9 +11,9 @@ describe('renderBlastRadius', () => {
     expect(markdown.startsWith(`${BLAST_RADIUS_START}\n### Blast radius\n`)).toBe(true);
     expect(markdown.endsWith(BLAST_RADIUS_END)).toBe(true);
     expect(markdown).toContain('2 other workloads are failing because `StatefulSet cache/redis` is (OOMKilled).');
-    expect(markdown).toContain('| `Deployment shop/api` | ProbeFailure (`Unhealthy`) | Deployment shop/api → Service cache/redis → StatefulSet cache/redis |');
+    expect(markdown).toContain('| `Deployment shop/api` | ProbeFailure (Unhealthy) | Deployment shop/api → Service cache/redis → StatefulSet cache/redis |');
     expect(markdown).toContain(
-      '| `Deployment shop/frontend` | CrashLoopBackOff (`Error`) | Deployment shop/frontend → Service shop/api → Deployment shop/api → Service cache/redis → StatefulSet cache/redis |',
+      '| `Deployment shop/frontend` | CrashLoopBackOff (Error) | Deployment shop/frontend → Service shop/api → Deployment shop/api → Service cache/redis → StatefulSet cache/redis |',
     );
   });
 

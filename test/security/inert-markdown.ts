@@ -45,7 +45,7 @@ function withoutCodeSpans(text: string): string {
 
 /** Asserts that nothing outside code in a KubeCure body can act on a reader. */
 export function expectInert(markdown: string): void {
-  const prose = outsideCode(markdown.split('\n').filter((line) => !line.startsWith('<!-- kubecure:')).join('\n'));
+  const prose = outsideCode(markdown.split('\n').filter((line) => !/^<!-- \/?kubecure:/.test(line)).join('\n'));
   expect(prose, 'no @mention').not.toMatch(/(^|[^\w`])@[A-Za-z0-9]/);
   expect(prose, 'no #reference').not.toMatch(/(^|[^\w&])#\d/);
   expect(prose, 'no image').not.toMatch(/(^|[^\\])!\[/);
@@ -53,5 +53,5 @@ export function expectInert(markdown: string): void {
   expect(prose, 'no autolink').not.toMatch(/https?:\/\/|www\./i);
   expect(prose, 'no raw HTML from untrusted text').not.toMatch(/(^|[^\\])<(?!\/?(details|summary)>|br>)[A-Za-z!/]/);
   // The only HTML comments are KubeCure's own markers, at the end.
-  for (const line of markdown.split('\n').filter((text) => text.includes('<!--'))) expect(line).toMatch(/^<!-- kubecure:/);
+  for (const line of markdown.split('\n').filter((text) => text.includes('<!--'))) expect(line).toMatch(/^<!-- \/?kubecure:/);
 }
