@@ -10,7 +10,7 @@ import { COMMAND_EVENTS, createReviewLoop } from './commands/review-loop.js';
 export default async (app: Probot, { addHandler }: ApplicationFunctionOptions): Promise<void> => {
   // The review loop verifies merged fixes from recovery reports, which arrive through the runtime's queue.
   const runtime = createRuntime({ app, onRecovery: (report) => reviewLoop.onRecovery(report) });
-  const reviewLoop = createReviewLoop({ app, correlator: runtime.correlator, shared: { redis: runtime.redis, model: runtime.model } });
+  const reviewLoop = createReviewLoop({ app, correlator: runtime.correlator, shared: { redis: runtime.redis, model: runtime.model, reports: runtime.reports } });
   for (const handler of runtime.handlers) addHandler(handler);
   app.on('pull_request.closed', onPullRequestClosed);
   app.on('pull_request.closed', reviewLoop.onMerged);

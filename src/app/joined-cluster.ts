@@ -5,8 +5,8 @@
  * `recurrence` comment).
  */
 import type { FailureReport } from '../report/schema.js';
-import { escapeCell, messages } from '../github/messages.js';
-import { fence } from '../github/render/markdown.js';
+import { messages } from '../github/messages.js';
+import { codeCell, fence } from '../github/render/untrusted.js';
 
 export function clusterTopic(cluster: string): string {
   return `cluster ${cluster}`;
@@ -36,7 +36,7 @@ export function renderJoinedCluster(previous: string | null, report: FailureRepo
     String(occurrences),
     firstSeen,
     report.observedAt,
-  ].map((cell) => escapeCell(cell));
+  ].map((cell) => codeCell(cell).text);
   const events = report.events.slice(-MAX_EVENTS).map((event) => `${event.type} ${event.reason}: ${event.message}`);
   return [
     messages.joinedClusterHeading(report.cluster),
@@ -44,7 +44,7 @@ export function renderJoinedCluster(previous: string | null, report: FailureRepo
     `| ${columns.join(' | ')} |`,
     `| ${columns.map(() => '---').join(' | ')} |`,
     `| ${cells.join(' | ')} |`,
-    ...(events.length > 0 ? ['', fence(events.join('\n'))] : []),
+    ...(events.length > 0 ? ['', fence(events.join('\n')).text] : []),
     `<!-- kubecure:cluster-occurrences ${occurrences} first=${firstSeen} last=${deliveryId} -->`,
   ].join('\n');
 }

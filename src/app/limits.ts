@@ -10,11 +10,11 @@ import { messages } from '../github/messages.js';
 const HOUR_MS = 3_600_000;
 
 function sameWorkload(thread: Thread, report: FailureReport): boolean {
-  const other = thread.marker?.report;
+  const other = thread.marker?.subject;
   return (
     other !== undefined &&
     other.cluster === report.cluster &&
-    other.workload.namespace === report.workload.namespace &&
+    other.namespace === report.workload.namespace &&
     other.workload.kind === report.workload.kind &&
     other.workload.name === report.workload.name
   );

@@ -46,6 +46,7 @@ import { ignoringThreadFor } from '../verify/ignore-list.js';
 import type { Correlator, GroupMember } from '../correlate/correlator.js';
 import { failureOf } from '../correlate/render.js';
 import { blastRadiusFor, linkDependentThreads, recordDependent, refreshRootThread } from './cascade.js';
+import type { ThreadReportStore } from '../github/thread-reports.js';
 
 export interface FailureJob {
   report: FailureReport;
@@ -83,6 +84,8 @@ export interface ReportProcessorDeps {
   model?: DiagnosisModel | null;
   /** Groups reports of one cluster to find the root cause of cascades; absent: every report stands alone. */
   correlator?: Correlator | null;
+  /** Keeps the report behind each thread for `retry`/`explain` (the marker carries identifiers only). */
+  reports?: ThreadReportStore;
   /** Bound of one GitHub request (default 30 s); a hung connection fails the job, which the queue retries. */
   requestTimeoutMs?: number;
   /** Paces content-creating requests per installation (shared by replicas with Redis); absent: unpaced. */
@@ -201,6 +204,8 @@ export class ReportProcessor {
       return { outcome: 'dependent', repository: where, rootFingerprint: verdict.rootFingerprint, rootThread: recorded.rootThread };
     }
 
+    // The latest report of this failure for this repository: what `retry` and `explain` diagnose again.
+    await this.#deps.reports?.save(repository, fingerprint, report);
     const open = openThreadFor(threads, fingerprint);
     if (open) {
       // A recurrence only refreshes a count: when writes are scarce it waits for new failures.

@@ -18,7 +18,7 @@ export interface RecurrenceState {
 export function readRecurrence(stickyBody: string | null, thread: Thread): RecurrenceState {
   const match = COUNT_PATTERN.exec(stickyBody ?? '');
   if (match) return { occurrences: Number(match[1]), lastDelivery: match[2] ?? null };
-  return { occurrences: thread.marker?.report.occurrences ?? 1, lastDelivery: null };
+  return { occurrences: thread.marker?.subject.occurrences ?? 1, lastDelivery: null };
 }
 
 /**
@@ -28,7 +28,7 @@ export function readRecurrence(stickyBody: string | null, thread: Thread): Recur
 export function renderRecurrence(previous: string | null, thread: Thread, report: FailureReport, deliveryId: string): string {
   const state = readRecurrence(previous, thread);
   const occurrences = state.lastDelivery === deliveryId ? state.occurrences : state.occurrences + report.occurrences;
-  const original = thread.marker?.report;
+  const original = thread.marker?.subject;
   const firstSeen = original?.firstSeen ?? original?.observedAt ?? thread.createdAt;
   return [
     messages.stickyHeading,

@@ -23,6 +23,7 @@ import { createJobHandler, type RecoveryHandler } from './jobs.js';
 import { correlatorFromEnv } from './correlation.js';
 import type { Correlator } from '../correlate/correlator.js';
 import { MemoryWriteBudget, RedisWriteBudget, type WriteBacklog, type WriteBudget } from '../github/write-budget.js';
+import { threadReportStore, type ThreadReportStore } from '../github/thread-reports.js';
 
 export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
@@ -40,6 +41,7 @@ export interface RuntimeOptions {
   correlator?: Correlator | null;
   /** The per-installation write budget. Default: shared in Redis with REDIS_URL, in memory without. */
   writeBudget?: WriteBudget;
+  reports?: ThreadReportStore;
 }
 
 export interface Runtime {
@@ -48,6 +50,8 @@ export interface Runtime {
   /** Shared with the review loop: one Redis connection and one model (one circuit breaker) per process. */
   redis: Redis | null;
   model: DiagnosisModel | null;
+  /** The failure report behind each thread, shared with the review loop's `retry` and `explain`. */
+  reports: ThreadReportStore;
   metrics: AppMetrics;
   processor: ReportProcessor;
   handlers: HttpHandler[];
@@ -102,6 +106,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const intakeRate = intakeRateFromEnv(env);
   const limiter = redis ? new RedisIntakeLimiter(redis, intakeRate, `${prefix}:intake-rate:`) : new MemoryIntakeLimiter(intakeRate);
   const model = createModelFromEnv(env, logger);
+  const reports = options.reports ?? threadReportStore(redis, prefix);
   const correlator = options.correlator !== undefined ? options.correlator : correlatorFromEnv(env, redis, prefix);
   const intervalMs = writeIntervalMs(env);
   const writeBudget = options.writeBudget ?? (redis ? new RedisWriteBudget(redis, prefix, { intervalMs }) : new MemoryWriteBudget({ intervalMs }));
@@ -118,6 +123,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     model,
     correlator,
     writeBudget: trackInstallations(writeBudget, installationsWritten),
+    reports,
     requestTimeoutMs: positiveNumber(env.KUBECURE_GITHUB_TIMEOUT_MS),
     githubHost: env.GHE_HOST,
   });
@@ -144,6 +150,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     correlator,
     redis,
     model,
+    reports,
     metrics,
     processor,
     handlers,

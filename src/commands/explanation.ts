@@ -5,19 +5,21 @@
  */
 import type { Remediation } from '../outcome.js';
 import { reviewMessages as text } from '../github/messages.js';
+import { code, fence, inlineText, text as prose } from '../github/render/untrusted.js';
 
+/** Alternatives, risks and reasons quote the model and the report: one escaped item each. */
 function bullets(items: string[] | undefined, none: string): string {
-  return items && items.length > 0 ? items.map((item) => `- ${item}`).join('\n') : none;
+  return items && items.length > 0 ? items.map((item) => `- ${inlineText(item)}`).join('\n') : none;
 }
 
 function quoted(lines: string[]): string {
   if (lines.length === 0) return text.explainNoEvidence;
-  return ['```text', ...lines.map((line) => line.replace(/```/g, "'''")), '```'].join('\n');
+  return fence(lines.join('\n'), 'text').text;
 }
 
 function changeLines(remediation: Remediation): string[] {
   return remediation.diagnosis.changes.map(
-    (change) => `\`${change.container ? `${change.container}: ` : ''}${change.path.join('.')}\` ${String(change.previous ?? '(unset)')} → ${String(change.value)}`,
+    (change) => `${code(`${change.container ? `${change.container}: ` : ''}${change.path.join('.')}`)} ${code(String(change.previous ?? '(unset)'))} → ${code(String(change.value))}`,
   );
 }
 
@@ -25,12 +27,12 @@ export function renderExplanation(remediation: Remediation, options: { modelExpl
   const { diagnosis, outcome } = remediation;
   const why =
     diagnosis.changes.length > 0
-      ? [bullets(changeLines(remediation), ''), '', diagnosis.rationale ?? outcome.rootCause].join('\n')
-      : [text.explainNoChange, diagnosis.question ?? ''].filter(Boolean).join(' ');
+      ? [changeLines(remediation).map((line) => `- ${line}`).join('\n'), '', prose(diagnosis.rationale ?? outcome.rootCause).text].join('\n')
+      : [text.explainNoChange, prose(diagnosis.question ?? '').text].filter(Boolean).join(' ');
   const sections = [
     text.explainHeading,
-    options.modelExplanation ? `${text.explainInPlainWords}\n\n${options.modelExplanation.trim()}` : '',
-    `${text.explainWhatFailed} ${outcome.summary}\n\n${outcome.rootCause}`,
+    options.modelExplanation ? `${text.explainInPlainWords}\n\n${prose(options.modelExplanation.trim())}` : '',
+    `${text.explainWhatFailed} ${inlineText(outcome.summary)}\n\n${prose(outcome.rootCause)}`,
     `${text.explainEvidence}\n\n${quoted(outcome.evidence)}`,
     `${text.explainWhy}\n\n${why}`,
     `${text.explainAlternatives}\n\n${bullets(diagnosis.alternatives, text.explainNoAlternatives)}`,

@@ -1,7 +1,7 @@
 /**
- * Running the engine again for a thread: the failure report comes from the thread's hidden
- * marker, the repository's current default branch is the source, `.github/kubecure.yml` the
- * bounds. Shared by `retry` (with the reviewer's hint) and `explain`.
+ * Running the engine again for a thread: the thread's hidden marker names the failure, the App's
+ * thread report store holds its (redacted) report, the repository's current default branch is the
+ * source, `.github/kubecure.yml` the bounds. Shared by `retry` (with the reviewer's hint) and `explain`.
  */
 import type { Remediation } from '../outcome.js';
 import type { DiagnosisModel } from '../diagnose/llm/model.js';
@@ -26,11 +26,14 @@ export async function rediagnose(
   const { octokit, event, deps } = run;
   const marker = decodeMarker(event.thread.body);
   if (!marker) return { refusal: reviewMessages.refusedNoMarker };
+  // Threads opened before markers carried identifiers only still hold their report in the marker.
+  const report = (await deps.reports.load(event.repository, marker.fingerprint)) ?? marker.legacyReport;
+  if (!report) return { refusal: reviewMessages.refusedNoReport };
   const loaded = await loadRepoConfig(octokit, event.repository.owner, event.repository.repo);
   if (loaded.status !== 'ok' && options.requireConfig) return { refusal: reviewMessages.refusedNoConfig };
   const config = loaded.status === 'ok' ? loaded.config : DEFAULT_REPO_CONFIG;
   const view = await GitHubRepoView.open(octokit, event.repository);
-  const remediation = await deps.remediate(marker.report, view, {
+  const remediation = await deps.remediate(report, view, {
     ...remediationSettings(config),
     model: options.model,
     hint: options.hint,

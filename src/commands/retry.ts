@@ -11,6 +11,7 @@ import { renderThread } from '../github/render/index.js';
 import { branchFor, writeFixPullRequest } from '../github/pull-request.js';
 import { updateIssue } from '../github/issue.js';
 import { LABEL, categoryLabel, messages, reviewMessages } from '../github/messages.js';
+import { fence } from '../github/render/untrusted.js';
 import { isConfident, rediagnose, type Rediagnosis } from './rediagnose.js';
 import type { CommandResult, CommandRun } from './types.js';
 
@@ -36,7 +37,7 @@ function notConfident(remediation: Remediation): CommandResult {
 }
 
 function diffs(remediation: Remediation): string {
-  return remediation.outcome.changes.map((change) => ['```diff', change.diff.trimEnd(), '```'].join('\n')).join('\n\n');
+  return remediation.outcome.changes.map((change) => fence(change.diff.trimEnd(), 'diff').text).join('\n\n');
 }
 
 async function retryOnPullRequest(run: CommandRun, diagnosis: Rediagnosis, hint: string | undefined): Promise<CommandResult> {

@@ -15,6 +15,7 @@ import { createRecoveryHandler } from '../verify/on-recovery.js';
 import { MemoryMergedFixStore, RedisMergedFixStore } from '../verify/merged-fixes.js';
 import { createCommandHandler, type CommandDeps } from './handler.js';
 import { MemoryLedger, RedisLedger } from './ledger.js';
+import { threadReportStore, type ThreadReportStore } from '../github/thread-reports.js';
 import type { CommandEventName } from './event.js';
 import type { Correlator } from '../correlate/correlator.js';
 import type { DiagnosisModel } from '../diagnose/llm/model.js';
@@ -36,7 +37,7 @@ export function createReviewLoop(options: {
   /** The App's cascade correlator, so a verified root names the dependents that recovered with it. */
   correlator?: Correlator | null;
   /** The App's Redis connection and model, shared so one process holds one of each (one circuit breaker). */
-  shared?: { redis: Redis | null; model: DiagnosisModel | null };
+  shared?: { redis: Redis | null; model: DiagnosisModel | null; reports?: ThreadReportStore };
 }): ReviewLoop {
   const env = options.env ?? process.env;
   const logger = options.app.log as unknown as Logger;
@@ -46,9 +47,11 @@ export function createReviewLoop(options: {
   const prefix = env.KUBECURE_QUEUE_PREFIX ?? 'kubecure';
   const ledger = redis ? new RedisLedger(redis, `${prefix}:command:`) : new MemoryLedger();
   const store = redis ? new RedisMergedFixStore(redis, `${prefix}:merged:`) : new MemoryMergedFixStore();
+  // Shared with the report processor, which saves each thread's report: in memory, only the same instance sees it.
+  const reports = options.shared?.reports ?? threadReportStore(redis, prefix);
   const verify = createRecoveryHandler({ auth: options.app.auth.bind(options.app), store, logger, correlator: options.correlator });
   return {
-    onCommand: createCommandHandler({ remediate: options.remediate ?? remediate, model, ledger, logger }),
+    onCommand: createCommandHandler({ remediate: options.remediate ?? remediate, model, ledger, reports, logger }),
     onMerged: createMergedHandler({ store, logger }),
     onRecovery: async (report) => {
       await verify(report);

@@ -5,11 +5,14 @@ import type { DiagnosisModel } from '../diagnose/llm/model.js';
 import type { remediate as remediateFn } from '../remediate.js';
 import type { CommandEvent, PullFacts } from './event.js';
 import type { CommandLedger } from './ledger.js';
+import type { ThreadReportStore } from '../github/thread-reports.js';
 
 export interface CommandDeps {
   remediate: typeof remediateFn;
   model: DiagnosisModel | null;
   ledger: CommandLedger;
+  /** The failure report behind each thread (the marker names it, the store holds it). */
+  reports: ThreadReportStore;
   logger: Logger;
 }
 

@@ -5,7 +5,7 @@
  * it is always rendered from the whole remembered group, sorted, never from one report.
  */
 import type { FailureReport, WorkloadRef } from '../report/schema.js';
-import { escapeCell } from '../github/messages.js';
+import { cell, code, codeCell, inlineText } from '../github/render/untrusted.js';
 import { describeWorkload } from './graph.js';
 import type { Dependent } from './rank.js';
 import type { GroupMember } from './window-store.js';
@@ -18,12 +18,10 @@ export const BLAST_RADIUS_START = '<!-- kubecure:blast-radius -->';
 export const BLAST_RADIUS_END = '<!-- /kubecure:blast-radius -->';
 const DELIMITED = /<!-- kubecure:blast-radius -->[\s\S]*?<!-- \/kubecure:blast-radius -->/;
 
-/** Inline code that survives backticks and pipes inside log lines. */
-function code(text: string): string {
-  const clean = escapeCell(text);
-  const short = clean.length <= MAX_EVIDENCE_CHARS ? clean : `${clean.slice(0, MAX_EVIDENCE_CHARS - 1)}…`;
-  // A double-backtick span (with its padding spaces) may contain single backticks.
-  return short.includes('`') ? `\`\` ${short.replace(/``+/g, '`')} \`\`` : `\`${short}\``;
+/** A log line as inline code (see github/render/untrusted.ts), shortened to stay readable. */
+function evidenceLine(text: string): string {
+  const short = text.length <= MAX_EVIDENCE_CHARS ? text : `${text.slice(0, MAX_EVIDENCE_CHARS - 1)}…`;
+  return code(short).text;
 }
 
 export function failureOf(report: Pick<FailureReport, 'failure'>): string {
@@ -31,8 +29,9 @@ export function failureOf(report: Pick<FailureReport, 'failure'>): string {
   return reason && reason !== category ? `${category} (${reason})` : category;
 }
 
+/** Names, failures and chains come from cluster reports: code spans, never markdown. */
 function workloadCell(workload: WorkloadRef): string {
-  return `\`${describeWorkload(workload)}\``;
+  return codeCell(describeWorkload(workload)).text;
 }
 
 export interface BlastRadiusRoot {
@@ -60,13 +59,13 @@ export function renderBlastRadiusSection(root: BlastRadiusRoot, members: GroupMe
   if (members.length === 0) return `${BLAST_RADIUS_START}\n${BLAST_RADIUS_END}`;
   const sorted = [...members].sort((a, b) => describeWorkload(a.workload).localeCompare(describeWorkload(b.workload)));
   const count = sorted.length === 1 ? '1 other workload is' : `${sorted.length} other workloads are`;
-  const rows = sorted.slice(0, MAX_LISTED).map((member) => `| ${workloadCell(member.workload)} | ${escapeCell(member.failure ?? '—')} | ${escapeCell((member.via ?? []).join(' → ') || '—')} |`);
-  const evidence = sorted.slice(0, MAX_WITH_EVIDENCE).map((member) => `- ${workloadCell(member.workload)}\n${member.evidence.map((line) => `  - ${code(line)}`).join('\n')}`);
+  const rows = sorted.slice(0, MAX_LISTED).map((member) => `| ${workloadCell(member.workload)} | ${cell(inlineText(member.failure ?? '—')).text} | ${cell(inlineText((member.via ?? []).join(' → ') || '—')).text} |`);
+  const evidence = sorted.slice(0, MAX_WITH_EVIDENCE).map((member) => `- ${workloadCell(member.workload)}\n${member.evidence.map((line) => `  - ${evidenceLine(line)}`).join('\n')}`);
   return [
     BLAST_RADIUS_START,
     '### Blast radius',
     '',
-    `${count} failing because ${workloadCell(root.workload)} is (${escapeCell(root.failure)}). Each is tied to it by a connection failure in its own logs. They get no pull request of their own: a thread of theirs that was already open links here, and is closed once this fix is verified and they have recovered.`,
+    `${count} failing because ${workloadCell(root.workload)} is (${inlineText(root.failure).text}). Each is tied to it by a connection failure in its own logs. They get no pull request of their own: a thread of theirs that was already open links here, and is closed once this fix is verified and they have recovered.`,
     '',
     '| Dependent | Failure | Chain |',
     '| --- | --- | --- |',

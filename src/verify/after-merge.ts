@@ -15,7 +15,7 @@ import type { FailureReport } from '../report/schema.js';
 import type { RepoConfig } from '../config/schema.js';
 import type { GitHub, RepoRef } from '../github/octokit.js';
 import type { Thread } from '../github/threads.js';
-import { encodeMarker } from '../github/marker.js';
+import { encodeMarker, failingSpecDigest, type MarkerSubject } from '../github/marker.js';
 import { LABEL, categoryLabel, reviewMessages, VERIFY_LABELS } from '../github/messages.js';
 import { labelNames, swapLabel } from './labels.js';
 
@@ -24,8 +24,6 @@ export type AfterMerge =
   | { action: 'awaiting-rollout'; pull: number }
   | { action: 'fix-failed'; pull: number; followUp: number | null };
 
-/** Labels Kubernetes gives every pod of one revision of the pod template. */
-const REVISION_LABELS = ['pod-template-hash', 'controller-revision-hash'];
 /** A fix outside the pod template (a ConfigMap, a Service) leaves no revision to compare: give it this long. */
 const MIN_SETTLE_MS = 30 * 60_000;
 
@@ -33,24 +31,16 @@ export function mergedPullRequestFor(threads: Thread[], fingerprint: string): Th
   return threads.find((thread) => thread.kind === 'pull_request' && thread.merged && thread.fingerprint === fingerprint) ?? null;
 }
 
-function containerSpec(report: FailureReport): string {
-  const containers = [report.pod.spec.containers, report.pod.spec.initContainers].flat().filter(Boolean) as { name?: string }[];
-  const failing = containers.find((container) => container.name === report.failure.container);
-  return JSON.stringify(failing ?? report.pod.spec);
-}
-
 /**
  * Whether the failing pod runs the spec that was merged: another revision of the pod template,
  * a changed container spec, or, when neither can tell, enough time since the merge.
  */
-export function rolledOut(report: FailureReport, original: FailureReport | null, mergedAt: Date, settleMs: number): boolean {
+export function rolledOut(report: FailureReport, original: MarkerSubject | null, mergedAt: Date, settleMs: number): boolean {
   if (original) {
-    for (const label of REVISION_LABELS) {
-      const before = original.pod.labels[label];
-      const after = report.pod.labels[label];
-      if (before && after) return before !== after;
-    }
-    if (containerSpec(report) !== containerSpec(original)) return true;
+    // The thread's marker names the revision and a digest of the failing spec, never the spec itself.
+    const after = original.revision ? report.pod.labels[original.revision.label] : undefined;
+    if (original.revision && after) return original.revision.value !== after;
+    if (failingSpecDigest(report) !== original.specDigest) return true;
   }
   return Date.parse(report.observedAt) - mergedAt.getTime() >= settleMs;
 }
@@ -80,7 +70,7 @@ export async function checkFailureAfterMerge(input: AfterMergeInput): Promise<Af
   const mergedAt = new Date(pull.merged_at ?? merged.createdAt);
   const settleMs = Math.max(MIN_SETTLE_MS, config.cooldownMinutes * 60_000);
   // A verified fix rolled out by definition: the recovery that verified it ran the new spec.
-  const awaitingRollout = Date.parse(report.observedAt) <= mergedAt.getTime() || !rolledOut(report, merged.marker?.report ?? null, mergedAt, settleMs);
+  const awaitingRollout = Date.parse(report.observedAt) <= mergedAt.getTime() || !rolledOut(report, merged.marker?.subject ?? null, mergedAt, settleMs);
   if (state === VERIFY_LABELS.awaiting && awaitingRollout) return { action: 'awaiting-rollout', pull: merged.number };
   if (input.dryRun) {
     input.logger.info({ repository: `${repository.owner}/${repository.repo}`, pull: merged.number }, 'Dry run: would mark the fix as failed and open a follow-up issue');

@@ -23,7 +23,7 @@ export function createMergedHandler(deps: { store: MergedFixStore; logger: Logge
     const octokit = context.octokit as unknown as GitHub;
     const repository = context.repo();
     await octokit.rest.issues.addLabels({ ...repository, issue_number: pull.number, labels: [VERIFY_LABELS.awaiting] });
-    await upsertStickyComment(octokit, repository, pull.number, VERIFICATION_TOPIC, () => reviewMessages.awaitingVerification(marker.report));
+    await upsertStickyComment(octokit, repository, pull.number, VERIFICATION_TOPIC, () => reviewMessages.awaitingVerification(marker.subject));
     const installationId = context.payload.installation?.id;
     if (installationId !== undefined) await deps.store.remember(fingerprint, { ...repository, number: pull.number, installationId });
     deps.logger.info({ repository: `${repository.owner}/${repository.repo}`, pull: pull.number, fingerprint }, 'Fix merged; awaiting verification');

@@ -10,8 +10,8 @@
  */
 import type { Probot } from 'probot';
 import type { Logger } from '../logger.js';
-import { parseRecoveryReport, type FailureReport, type RecoveryReport } from '../report/schema.js';
-import { decodeMarker } from '../github/marker.js';
+import { parseRecoveryReport, type RecoveryReport } from '../report/schema.js';
+import { decodeMarker, type MarkerSubject } from '../github/marker.js';
 import type { GitHub, RepoRef } from '../github/octokit.js';
 import { reviewMessages, VERIFY_LABELS } from '../github/messages.js';
 import { upsertStickyComment } from '../github/sticky.js';
@@ -46,11 +46,11 @@ export type VerificationResult = {
  * very workload the pull request was opened for (same cluster, namespace, kind and name, as the
  * thread's marker records) verifies it.
  */
-function sameWorkload(report: RecoveryReport, opened: FailureReport | undefined): boolean {
+function sameWorkload(report: RecoveryReport, opened: MarkerSubject | undefined): boolean {
   return (
     opened !== undefined &&
     opened.cluster === report.cluster &&
-    opened.workload.namespace === report.workload.namespace &&
+    opened.namespace === report.workload.namespace &&
     opened.workload.kind === report.workload.kind &&
     opened.workload.name === report.workload.name
   );
@@ -110,7 +110,7 @@ async function verifyOne(deps: RecoveryDeps, report: RecoveryReport, fingerprint
   const octokit = (await deps.auth(fix.installationId)) as GitHub;
   const repository = { owner: fix.owner, repo: fix.repo };
   const { data: pull } = await octokit.rest.pulls.get({ ...repository, pull_number: fix.number });
-  if (!sameWorkload(report, decodeMarker(pull.body)?.report)) return done('other-workload');
+  if (!sameWorkload(report, decodeMarker(pull.body)?.subject)) return done('other-workload');
   if (!labelNames(pull.labels).includes(VERIFY_LABELS.awaiting)) return done('not-awaiting');
   if (pull.merged_at && Date.parse(report.readySince) < Date.parse(pull.merged_at)) return done('before-merge');
 

@@ -215,7 +215,7 @@ describe('dependents that had threads of their own, and their recovery', () => {
     expect(root.body).toContain('| `Deployment shop/frontend` |');
     // cartservice's own thread now points at the root.
     const link = cartThread!.comments.find((comment) => comment.body.includes('Root cause found elsewhere'));
-    expect(link?.body).toContain(`Deployment shop/cartservice fails because Deployment shop/redis-cart does (see https://github.com/acme/gitops/pull/${root.number})`);
+    expect(link?.body).toContain(`\`Deployment shop/cartservice\` fails because \`Deployment shop/redis-cart\` does (see https://github.com/acme/gitops/pull/${root.number})`);
     expect(link?.body).toContain('UnableToConnect on redis-cart:6379/Interactive');
 
     // The root's fix is merged and awaits verification.

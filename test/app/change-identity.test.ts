@@ -64,7 +64,7 @@ describe('one manifest deployed to three clusters', () => {
     expect(pull.head).toMatch(/^kubecure\/shop\/checkout-oomkilled-[0-9a-f]{8}$/);
     // The thread is still prod-eu's (its fingerprint and marker untouched), joined by the other two.
     expect(findFingerprint(pull.body)).toBe(fingerprintOf(failureOn('prod-eu', 'apps/checkout')));
-    expect(decodeMarker(pull.body)?.report.cluster).toBe('prod-eu');
+    expect(decodeMarker(pull.body)?.subject.cluster).toBe('prod-eu');
     expect(findJoinedFingerprints(pull.body)).toEqual(['prod-us', 'prod-ap'].map((cluster) => fingerprintOf(failureOn(cluster, 'apps/checkout'))));
     const comments = pull.comments.map((comment) => comment.body);
     expect(comments).toHaveLength(2);
@@ -91,7 +91,7 @@ describe('one manifest per cluster', () => {
     expect(pulls).toHaveLength(3);
     expect(new Set(pulls.map((pull) => pull.head)).size).toBe(3);
     for (const cluster of CLUSTERS) {
-      const pull = pulls.find((candidate) => decodeMarker(candidate.body)?.report.cluster === cluster)!;
+      const pull = pulls.find((candidate) => decodeMarker(candidate.body)?.subject.cluster === cluster)!;
       expect(decodeMarker(pull.body)?.targetFile).toBe(`clusters/${cluster}/checkout/deployment.yaml`);
       expect([...github.filesAt(pull.head!).entries()].filter(([path, content]) => content !== github.filesAt('main').get(path)).map(([path]) => path)).toEqual([
         `clusters/${cluster}/checkout/deployment.yaml`,

@@ -107,7 +107,7 @@ describe('a failure report becomes a pull request', () => {
     for (const section of ['### Failure', '### Root cause', '<summary>Evidence', '### The change', '### Validation', '**Confidence:**', '<summary>Commands']) {
       expect(body).toContain(section);
     }
-    expect(body).toContain('| prod-eu | shop | Deployment/checkout | checkout | OOMKilled (exit 137) | 4 |');
+    expect(body).toContain('| `prod-eu` | `shop` | `Deployment/checkout` | `checkout` | `OOMKilled (exit 137)` | 4 |');
     expect(body).toContain('-              memory: 256Mi\n+              memory: 512Mi');
     expect(body).not.toContain('What a human must decide');
     const marker = decodeMarker(body);

@@ -1,8 +1,10 @@
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { decodeMarker } from '../../src/github/marker.js';
+import { deflateRawSync } from 'node:zlib';
+import { decodeMarker, encodeMarker } from '../../src/github/marker.js';
+import { fingerprintOf } from '../../src/report/fingerprint.js';
 import { readIgnore } from '../../src/verify/ignore-list.js';
-import { CHECKOUT_MANIFEST, GitHubMock, OWNER, REPO, configFixture } from '../app/github-mock.js';
+import { CHECKOUT_MANIFEST, GitHubMock, OWNER, REPO, configFixture, oomReport } from '../app/github-mock.js';
 import { MemoryLedger } from '../../src/commands/ledger.js';
 import { APP_LOGIN, BRANCH, ENCODED_BRANCH, MANIFEST, commentPayload, eventFixture, loadCommands, recorder, threadBody, token } from './helpers.js';
 
@@ -444,9 +446,47 @@ describe('/kubecure explain', () => {
     for (const part of ['### Why KubeCure proposes this', '**What failed.**', '**Evidence.**', '**Why this change fixes it.**', '**What else was considered.**', '**Risks.**']) {
       expect(reply).toContain(part);
     }
-    expect(reply).toContain('`checkout: resources.limits.memory` 256Mi → 512Mi');
+    expect(reply).toContain('`checkout: resources.limits.memory` `256Mi` → `512Mi`');
     expect(reply).toContain('Diagnosed by `rules`');
     expect(reply).toContain('No model is configured (rules only)');
+  });
+
+  it('says so when the App no longer holds the report behind the thread: the marker names it but does not carry it', async () => {
+    const github = new GitHubMock();
+    token(github);
+    const seen = reactions(github, 'eyes', 'confused');
+    openPull(github);
+    const said = replies(github, 7);
+    const unstored = oomReport({ cluster: 'staging' });
+    const marker = encodeMarker({ fingerprint: fingerprintOf(unstored), thread: 'pull_request', report: unstored, targetFile: MANIFEST, createdAt: '2026-11-22T00:10:00Z' });
+    const payload = commentPayload({ body: '/kubecure explain', author: { login: 'dave', type: 'User' }, threadBody: `Body\n\n${marker}\n` });
+
+    await loadCommands().receive({ id: 'd-unstored', name: 'issue_comment', payload });
+
+    expect(github.scope.pendingMocks()).toEqual([]);
+    expect(seen).toEqual(['eyes', 'confused']);
+    expect(said).toEqual([
+      'KubeCure no longer has the failure report behind this thread (reports are kept for 90 days, and only in memory without Redis), so it cannot diagnose again. The next report of this failure brings it back.',
+    ]);
+  });
+
+  it('still explains a thread opened before markers carried identifiers only (a version 1 marker embeds the report)', async () => {
+    const github = new GitHubMock();
+    token(github);
+    reactions(github, 'eyes', 'rocket');
+    openPull(github);
+    github.config(configFixture('opted-in.yml')).repository(FILES, [MANIFEST]);
+    const said = replies(github, 7);
+    const legacy = oomReport({ cluster: 'legacy-eu' });
+    const payloadV1 = { fingerprint: fingerprintOf(legacy), thread: 'pull_request', report: legacy, targetFile: MANIFEST, diagnosedBy: 'rules', createdAt: '2026-11-22T00:10:00Z' };
+    const encoded = deflateRawSync(Buffer.from(JSON.stringify(payloadV1), 'utf8')).toString('base64');
+    const body = `Body\n\n<!-- kubecure:fingerprint ${payloadV1.fingerprint} -->\n<!-- kubecure:marker v1 ${encoded} -->\n`;
+    expect(decodeMarker(body)?.subject.cluster).toBe('legacy-eu');
+
+    await loadCommands().receive({ id: 'd-legacy', name: 'issue_comment', payload: commentPayload({ body: '/kubecure explain', author: { login: 'dave', type: 'User' }, threadBody: body }) });
+
+    expect(github.scope.pendingMocks()).toEqual([]);
+    expect(said[0]).toContain('`checkout: resources.limits.memory` `256Mi` → `512Mi`');
   });
 
   it('answers at most one explanation per thread every 10 minutes, without diagnosing again', async () => {

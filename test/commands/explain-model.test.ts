@@ -51,7 +51,8 @@ it('puts the model\'s plain-words explanation above the facts of a rule diagnosi
   // One model call, and it is the explain call: the rule diagnosis is not re-asked of the model.
   expect(request.response_format.json_schema.schema.properties).toHaveProperty('explanation');
   expect(JSON.stringify(request.messages)).toContain('resources.limits.memory 256Mi → 512Mi');
-  expect(reply).toContain(`**In plain words.**\n\n${EXPLANATION}`);
+  // The model's prose is untrusted: its markdown is shown literally, not rendered.
+  expect(reply).toContain('**In plain words.**\n\n\\*\\*What happened.\\*\\* The product cache outgrew the 256Mi limit while warming, so the kernel killed the container.');
   expect(reply.indexOf('**In plain words.**')).toBeLessThan(reply.indexOf('**What failed.**'));
   expect(reply).not.toContain('rules only');
 });

@@ -9,7 +9,8 @@ import type { FailureReport } from '../../src/report/schema.js';
 import type { DiagnosisModel } from '../../src/diagnose/llm/model.js';
 import { createCommandHandler } from '../../src/commands/handler.js';
 import { MemoryLedger, type CommandLedger } from '../../src/commands/ledger.js';
-import { INSTALLATION, oomReport, testProbot, type GitHubMock } from '../app/github-mock.js';
+import { MemoryThreadReportStore } from '../../src/github/thread-reports.js';
+import { INSTALLATION, OWNER, REPO, oomReport, testProbot, type GitHubMock } from '../app/github-mock.js';
 
 export const MANIFEST = 'apps/checkout/deployment.yaml';
 export const BRANCH = 'kubecure/shop/checkout-oomkilled';
@@ -20,7 +21,14 @@ export function eventFixture<T = any>(name: string): T {
   return JSON.parse(readFileSync(new URL(`../fixtures/events/comments/${name}.json`, import.meta.url), 'utf8')) as T;
 }
 
+/**
+ * The App's store of the report behind each thread, as the report processor fills it when it opens
+ * the thread: the marker in the body names the failure, the store holds its report.
+ */
+export const threadReports = new MemoryThreadReportStore();
+
 export function threadBody(kind: 'pull_request' | 'issue', report: FailureReport = oomReport(), extra = ''): string {
+  void threadReports.save({ owner: OWNER, repo: REPO }, fingerprintOf(report), report);
   const marker = encodeMarker({
     fingerprint: fingerprintOf(report),
     thread: kind,
@@ -62,7 +70,7 @@ export function commentPayload(options: CommentOptions): any {
 
 export function loadCommands(options: { model?: DiagnosisModel | null; ledger?: CommandLedger } = {}): Probot {
   const probot = testProbot();
-  const handler = createCommandHandler({ remediate, model: options.model ?? null, ledger: options.ledger ?? new MemoryLedger(), logger: silentLogger });
+  const handler = createCommandHandler({ remediate, model: options.model ?? null, ledger: options.ledger ?? new MemoryLedger(), reports: threadReports, logger: silentLogger });
   probot.load((app) => {
     app.on(['issue_comment.created', 'pull_request_review.submitted', 'pull_request_review_comment.created'], handler);
   });

@@ -87,7 +87,7 @@ it('passes the reviewer\'s hint into the model prompt and pushes the change the 
   expect(bodies.pull.body).toContain('+              memory: 384Mi');
   expect(bodies.pull.body).toContain('`llm:gpt-4.1-mini`');
   expect(bodies.pull.title).toBe('Raise memory limit of checkout to 384Mi after OOMKilled');
-  expect(bodies.reply.body).toMatch(/^Diagnosed again with the hint "use 384Mi, the cache was shrunk in 1\.4\.2" and pushed 384a1b2 to this branch/);
+  expect(bodies.reply.body).toMatch(/^Diagnosed again with the hint `use 384Mi, the cache was shrunk in 1\.4\.2` and pushed 384a1b2 to this branch/);
   expect(bodies.reply.body).toContain('diagnosed by `llm:gpt-4.1-mini`');
 });
 

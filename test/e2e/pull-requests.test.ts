@@ -42,7 +42,7 @@ describe('an OOMKilled Deployment from a plain-manifest repository', () => {
     for (const section of ['### Failure', '### Root cause', '<summary>Evidence', '### The change', '### Validation', '<summary>Commands']) {
       expect(pull!.body).toContain(section);
     }
-    expect(pull!.body).toContain(`| ${'prod-eu-west-1'} | shop | Deployment/checkout | checkout | OOMKilled (exit 137) |`);
+    expect(pull!.body).toContain(`| \`${'prod-eu-west-1'}\` | \`shop\` | \`Deployment/checkout\` | \`checkout\` | \`OOMKilled (exit 137)\` |`);
     expect(pull!.labels).toEqual(expect.arrayContaining(['kubecure', 'kubecure:OOMKilled', 'ops']));
     expect(decodeMarker(pull!.body)).toMatchObject({ thread: 'pull_request', targetFile: 'apps/checkout/deployment.yaml' });
 

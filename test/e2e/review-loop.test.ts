@@ -86,7 +86,7 @@ describe('/kubecure retry with a hint on the pull request', () => {
     expect(pull.body).toContain('A reviewer with write access asked for 1Gi memory');
     const reply = pull.comments.at(-1)!;
     expect(reply.user.login).toBe('kubecure[bot]');
-    expect(reply.body).toContain('with the hint "use 1Gi"');
+    expect(reply.body).toContain('with the hint `use 1Gi`');
     expect(reply.body).toContain(commits[0]!.sha.slice(0, 7));
     expect(github.pullRequests()).toHaveLength(1);
   }, 30_000);

@@ -56,7 +56,10 @@ describe('a storm of 500 crash-looping pods from 5 Deployments', () => {
     const threads = [...github.threads.values()];
     expect(threads).toHaveLength(5);
     // One thread per Deployment: a pull request where the fix is clear, an issue where it is not.
-    const workloadOf = (body: string) => decodeMarker(body)?.report.workload;
+    const workloadOf = (body: string) => {
+      const subject = decodeMarker(body)?.subject;
+      return subject && { namespace: subject.namespace, name: subject.workload.name };
+    };
     expect(threads.map((thread) => `${workloadOf(thread.body)?.namespace}/${workloadOf(thread.body)?.name}`).sort()).toEqual([
       'payments/payments',
       'shop/cart',

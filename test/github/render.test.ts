@@ -5,7 +5,7 @@ import type { RepoView } from '../../src/locate/types.js';
 import { renderThread, MAX_BODY_CHARS } from '../../src/github/render/index.js';
 import { actionPhrase } from '../../src/github/render/title.js';
 import { decodeMarker } from '../../src/github/marker.js';
-import { fence } from '../../src/github/render/markdown.js';
+import { fence } from '../../src/github/render/untrusted.js';
 import { CHECKOUT_MANIFEST, oomReport } from '../app/github-mock.js';
 
 function memoryView(files: Record<string, string>): RepoView {
@@ -37,7 +37,7 @@ describe('renderThread', () => {
   it('quotes events and the end of the logs inside a collapsed block', () => {
     const { body } = renderThread(remediation);
     const evidence = body.slice(body.indexOf('<details>'), body.indexOf('</details>'));
-    expect(evidence).toContain('| BackOff | Pod/checkout-7d9f8c6b5-x2x9q | Back-off restarting failed container checkout | 9 |');
+    expect(evidence).toContain('| `BackOff` | `Pod/checkout-7d9f8c6b5-x2x9q` | `Back-off restarting failed container checkout` | 9 |');
     expect(evidence).toContain('Last lines of the previous log:');
     expect(evidence).toContain('warming product cache');
   });
@@ -95,16 +95,22 @@ describe('renderThread', () => {
     expect(renderThread(remediation, { dryRun: true }).body.startsWith('> [!NOTE]\n> Dry run')).toBe(true);
   });
 
-  it('carries the fingerprint, manifest SHA and report in a marker a later command can read', () => {
+  it('carries the fingerprint, manifest SHA and the failure\'s identifiers in a marker a later command can read', () => {
     const { body } = renderThread(remediation, { manifestSha: 'abc123', createdAt: '2026-11-22T00:07:00Z' });
-    expect(decodeMarker(body)).toMatchObject({
+    const marker = decodeMarker(body);
+    expect(marker).toMatchObject({
       fingerprint: remediation.fingerprint,
       thread: 'pull_request',
       manifestSha: 'abc123',
       targetFile: 'apps/checkout/deployment.yaml',
       createdAt: '2026-11-22T00:07:00Z',
-      report: { workload: { name: 'checkout' } },
+      subject: { cluster: 'prod-eu', namespace: 'shop', workload: { kind: 'Deployment', name: 'checkout' }, container: 'checkout', category: 'OOMKilled' },
     });
+    // Identifiers only: the pod spec, annotations, logs and events stay with the App.
+    const encoded = /<!-- kubecure:marker v2 ([A-Za-z0-9+/=]+) -->/.exec(body)![1]!;
+    const payload = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8'));
+    expect(Object.keys(payload).sort()).toEqual(['createdAt', 'diagnosedBy', 'fingerprint', 'manifestSha', 'subject', 'targetFile', 'thread']);
+    expect(JSON.stringify(payload)).not.toMatch(/warming product cache|BackOff|annotations|resources|"spec"/);
   });
 
   it('stays under GitHub\'s body limit with huge evidence, keeping the marker', () => {
@@ -131,7 +137,7 @@ describe('titles for other changes', () => {
 
 describe('fence', () => {
   it('uses a fence longer than any backticks inside', () => {
-    expect(fence('a ``` b')).toBe('````\na ``` b\n````');
+    expect(fence('a ``` b').text).toBe('````\na ``` b\n````');
   });
 });
 
@@ -146,7 +152,7 @@ describe('a marker imitated by workload logs', () => {
     const remediation = await remediate(report, memoryView({ 'apps/checkout/deployment.yaml': CHECKOUT_MANIFEST }));
     const { body } = renderThread(remediation);
 
-    expect(decodeMarker(body)?.report.workload.name).toBe('checkout');
+    expect(decodeMarker(body)?.subject.workload.name).toBe('checkout');
     expect(decodeMarker(body)?.fingerprint).toBe(remediation.fingerprint);
     // The quoted copy no longer opens an HTML comment at all.
     expect(body.split('<!-- kubecure:marker')).toHaveLength(2);

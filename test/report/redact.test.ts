@@ -162,15 +162,14 @@ describe('redactReport', () => {
     for (const canary of allCanaries) expect(json, canary).not.toContain(canary);
   });
 
-  it('keeps the last-applied-configuration annotation valid JSON with its env value replaced', () => {
-    const annotation = redactReport(reportWithSecrets()).pod.annotations['kubectl.kubernetes.io/last-applied-configuration']!;
-    const manifest = JSON.parse(annotation) as { spec: { template: { spec: { containers: Array<{ env: Array<{ name: string; value: string }>; image: string }> } } } };
-    const container = manifest.spec.template.spec.containers[0]!;
-    expect(container.env).toEqual([
-      { name: 'DB_PASSWORD', value: REDACTED },
-      { name: 'JAVA_OPTS', value: '-Xmx384m' },
-    ]);
-    expect(container.image).toBe('registry.acme.io/payments/api:2024.05.1');
+  it('withholds the last-applied-configuration annotation, which embeds the whole manifest, and keeps the ones that locate the source', () => {
+    const report = reportWithSecrets();
+    report.pod.annotations['argocd.argoproj.io/tracking-id'] = 'payments:apps/Deployment:payments/payments-api';
+    report.pod.annotations['example.com/owner-notes'] = 'call Bob, door code 4242';
+    const annotations = redactReport(report).pod.annotations;
+    expect(annotations['kubectl.kubernetes.io/last-applied-configuration']).toBe(REDACTED);
+    expect(annotations['example.com/owner-notes']).toBe(REDACTED);
+    expect(annotations['argocd.argoproj.io/tracking-id']).toBe('payments:apps/Deployment:payments/payments-api');
   });
 
   it('keeps what diagnosis needs: the OOM line, the image, the limits and the result still parses', () => {

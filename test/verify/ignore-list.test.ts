@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { ignoringThreadFor, readIgnore, withIgnore, withoutIgnore } from '../../src/verify/ignore-list.js';
 import type { Thread } from '../../src/github/threads.js';
 import { oomReport } from '../app/github-mock.js';
+import { subjectOf } from '../../src/github/marker.js';
 
 function thread(body: string, fields: Partial<Thread> = {}): Thread {
   return {
     number: 9, kind: 'issue', state: 'closed', merged: false, title: 't', body, url: 'u', createdAt: '2026-11-22T00:10:00Z',
     fingerprint: 'abcdef0123456789',
-    marker: { fingerprint: 'abcdef0123456789', thread: 'issue', report: oomReport(), targetFile: 'apps/checkout/deployment.yaml', createdAt: '2026-11-22T00:10:00Z' },
+    marker: { fingerprint: 'abcdef0123456789', thread: 'issue', subject: subjectOf(oomReport()), targetFile: 'apps/checkout/deployment.yaml', createdAt: '2026-11-22T00:10:00Z' },
     joined: [],
     ...fields,
   };

@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/logger.js';
-import { decodeMarker, encodeMarker } from '../../src/github/marker.js';
+import { decodeMarker, encodeMarker, subjectOf } from '../../src/github/marker.js';
 import { listThreads } from '../../src/github/threads.js';
 import type { GitHub } from '../../src/github/octokit.js';
 import { fingerprintOf } from '../../src/report/fingerprint.js';
@@ -313,16 +313,16 @@ describe('rolledOut', () => {
   const settle = 30 * 60_000;
 
   it('compares the revision label of the pod template when both reports carry it', () => {
-    expect(rolledOut(failing('new', '2026-11-22T02:05:00Z'), ORIGINAL, mergedAt, settle)).toBe(true);
-    expect(rolledOut(failing('7d9f8c6b5', '2026-11-22T09:00:00Z'), ORIGINAL, mergedAt, settle)).toBe(false);
+    expect(rolledOut(failing('new', '2026-11-22T02:05:00Z'), subjectOf(ORIGINAL), mergedAt, settle)).toBe(true);
+    expect(rolledOut(failing('7d9f8c6b5', '2026-11-22T09:00:00Z'), subjectOf(ORIGINAL), mergedAt, settle)).toBe(false);
   });
 
   it('falls back to the failing container spec, then to the time since the merge', () => {
     const withoutHash = oomReport({ observedAt: '2026-11-22T02:05:00Z' });
     const raised = structuredClone(withoutHash);
     (raised.pod.spec.containers as any)[0].resources.limits.memory = '512Mi';
-    expect(rolledOut(raised, withoutHash, mergedAt, settle)).toBe(true);
-    expect(rolledOut(withoutHash, withoutHash, mergedAt, settle)).toBe(false);
-    expect(rolledOut(oomReport({ observedAt: '2026-11-22T02:31:00Z' }), withoutHash, mergedAt, settle)).toBe(true);
+    expect(rolledOut(raised, subjectOf(withoutHash), mergedAt, settle)).toBe(true);
+    expect(rolledOut(withoutHash, subjectOf(withoutHash), mergedAt, settle)).toBe(false);
+    expect(rolledOut(oomReport({ observedAt: '2026-11-22T02:31:00Z' }), subjectOf(withoutHash), mergedAt, settle)).toBe(true);
   });
 });

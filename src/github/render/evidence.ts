@@ -1,7 +1,7 @@
 /** Evidence folded in `<details>`: the quoted lines, warning events, the end of the logs. */
 import type { Remediation } from '../../outcome.js';
-import { escapeCell, messages } from '../messages.js';
-import { fence } from './markdown.js';
+import { messages } from '../messages.js';
+import { Markdown, codeCell, fence, joinMarkdown, md } from './untrusted.js';
 
 const LOG_LINES = 30;
 const EVENTS = 10;
@@ -11,22 +11,23 @@ function lastLines(text: string | undefined, count: number): string | null {
   return text.trimEnd().split('\n').slice(-count).join('\n');
 }
 
-export function renderEvidence(remediation: Remediation): string {
+export function renderEvidence(remediation: Remediation): Markdown {
   const { outcome, report } = remediation;
-  const parts: string[] = [];
-  if (outcome.evidence.length > 0) parts.push(messages.evidenceQuoted, '', fence(outcome.evidence.join('\n')), '');
+  const ours = Markdown.trusted;
+  const parts: Markdown[] = [];
+  if (outcome.evidence.length > 0) parts.push(ours(messages.evidenceQuoted), md``, fence(outcome.evidence.join('\n')), md``);
   const events = report.events.slice(-EVENTS);
   if (events.length > 0) {
-    parts.push(messages.evidenceEvents, '', '| Reason | Object | Message | Count |', '| --- | --- | --- | --- |');
+    parts.push(ours(messages.evidenceEvents), md``, md`| Reason | Object | Message | Count |`, md`| --- | --- | --- | --- |`);
     for (const event of events) {
-      parts.push(`| ${escapeCell(event.reason)} | ${escapeCell(`${event.involvedObject.kind}/${event.involvedObject.name}`)} | ${escapeCell(event.message)} | ${event.count ?? 1} |`);
+      parts.push(md`| ${codeCell(event.reason)} | ${codeCell(`${event.involvedObject.kind}/${event.involvedObject.name}`)} | ${codeCell(event.message)} | ${event.count ?? 1} |`);
     }
-    parts.push('');
+    parts.push(md``);
   }
   for (const which of ['previous', 'current'] as const) {
     const tail = lastLines(report.logs[which], LOG_LINES);
-    if (tail) parts.push(messages.evidenceLogs(which), '', fence(tail), '');
+    if (tail) parts.push(ours(messages.evidenceLogs(which)), md``, fence(tail), md``);
   }
-  if (parts.length === 0) parts.push(messages.evidenceNone, '');
-  return ['<details>', `<summary>${messages.evidenceSummary}</summary>`, '', ...parts, '</details>'].join('\n');
+  if (parts.length === 0) parts.push(ours(messages.evidenceNone), md``);
+  return joinMarkdown([md`<details>`, ours(`<summary>${messages.evidenceSummary}</summary>`), md``, ...parts, md`</details>`]);
 }

@@ -1,5 +1,6 @@
 import type { Remediation } from '../../outcome.js';
-import { escapeCell, messages } from '../messages.js';
+import { messages } from '../messages.js';
+import { Markdown, cell, codeCell, inlineText, joinMarkdown } from './untrusted.js';
 
 export interface SeenWindow {
   occurrences: number;
@@ -7,25 +8,21 @@ export interface SeenWindow {
   lastSeen: string;
 }
 
-export function renderFailureTable(remediation: Remediation, seen: SeenWindow): string {
+/** Names and reasons come from the report: each is a code span, so no name can render as markdown. */
+export function renderFailureTable(remediation: Remediation, seen: SeenWindow): Markdown {
   const { report } = remediation;
-  const cells = [
+  const names = [
     report.cluster,
     report.workload.namespace,
     `${report.workload.kind}/${report.workload.name}`,
     report.failure.container ?? '(pod)',
     `${report.failure.reason}${report.failure.exitCode !== null ? ` (exit ${report.failure.exitCode})` : ''}`,
-    String(report.failure.restartCount),
-    String(seen.occurrences),
-    seen.firstSeen,
-    seen.lastSeen,
-  ].map((cell) => escapeCell(cell));
+  ].map((value) => codeCell(value).text);
+  const counts = [report.failure.restartCount, seen.occurrences].map(String);
+  const times = [seen.firstSeen, seen.lastSeen].map((value) => cell(inlineText(value)).text);
+  const cells = [...names, ...counts, ...times];
   const columns = messages.failureColumns;
-  return [
-    messages.failureHeading,
-    '',
-    `| ${columns.join(' | ')} |`,
-    `| ${columns.map(() => '---').join(' | ')} |`,
-    `| ${cells.join(' | ')} |`,
-  ].join('\n');
+  return joinMarkdown(
+    [messages.failureHeading, '', `| ${columns.join(' | ')} |`, `| ${columns.map(() => '---').join(' | ')} |`, `| ${cells.join(' | ')} |`].map(Markdown.trusted),
+  );
 }

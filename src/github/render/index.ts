@@ -16,6 +16,7 @@ import { renderRootCause } from './root-cause.js';
 import { renderSummary } from './summary.js';
 import { renderTitle } from './title.js';
 import { renderValidation } from './validation.js';
+import { Markdown } from './untrusted.js';
 
 export { renderTitle, actionPhrase } from './title.js';
 
@@ -65,13 +66,15 @@ export function renderThread(remediation: Remediation, options: RenderOptions = 
     changeId: remediation.outcome.changes.length > 0 ? changeIdentityOf(remediation.outcome.changes) : undefined,
     createdAt: options.createdAt ?? new Date().toISOString(),
   });
-  const sections = {
+  // Every section is Markdown: KubeCure's own wording, or untrusted text through render/untrusted.ts.
+  const sections: Record<string, Markdown> = {
     summary: renderSummary(remediation, options.dryRun ?? false),
     failure: renderFailureTable(remediation, seen),
     rootCause: renderRootCause(remediation),
-    blastRadius: options.blastRadius ?? '',
+    // Rendered by correlate/render.ts, which escapes through the same module.
+    blastRadius: Markdown.trusted(options.blastRadius ?? ''),
     evidence: renderEvidence(remediation),
-    decide: kind === 'issue' ? renderDecision(withReasons) : '',
+    decide: kind === 'issue' ? renderDecision(withReasons) : Markdown.trusted(''),
     change: renderChange(remediation, kind),
     validation: renderValidation(remediation),
     confidence: renderConfidence(remediation),
@@ -82,7 +85,8 @@ export function renderThread(remediation: Remediation, options: RenderOptions = 
 }
 
 /** Joins the sections; when too long, shortens the bulkiest (evidence, then the diff) first. */
-function fitBody(sections: Record<string, string>, marker: string): string {
+function fitBody(markdown: Record<string, Markdown>, marker: string): string {
+  const sections = Object.fromEntries(Object.entries(markdown).map(([name, section]) => [name, section.text]));
   const join = () => [...Object.values(sections).filter((section) => section !== ''), marker].join('\n\n') + '\n';
   let body = join();
   for (const bulky of ['evidence', 'change', 'notes']) {

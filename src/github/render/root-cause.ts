@@ -1,6 +1,8 @@
 import type { Remediation } from '../../outcome.js';
 import { messages } from '../messages.js';
+import { Markdown, md, text } from './untrusted.js';
 
-export function renderRootCause(remediation: Remediation): string {
-  return [messages.rootCauseHeading, '', remediation.outcome.rootCause].join('\n');
+/** The root cause is the model's or a rule's prose: untrusted text. */
+export function renderRootCause(remediation: Remediation): Markdown {
+  return md`${Markdown.trusted(messages.rootCauseHeading)}\n\n${text(remediation.outcome.rootCause)}`;
 }

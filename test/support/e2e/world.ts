@@ -177,9 +177,12 @@ export async function startWorld(options: WorldOptions): Promise<World> {
   };
 }
 
-/** The compressed payloads hidden in bodies (the marker carries the whole report), inflated. */
+/** The payloads hidden in bodies, decoded: identifiers as JSON since version 2, a compressed report in version 1. */
 function hiddenPayloads(text: string): string[] {
-  return [...text.matchAll(/<!-- kubecure:marker v\d+ ([A-Za-z0-9+/=]+) -->/g)].map((match) => inflateRawSync(Buffer.from(match[1]!, 'base64')).toString('utf8'));
+  return [...text.matchAll(/<!-- kubecure:marker v(\d+) ([A-Za-z0-9+/=]+) -->/g)].map((match) => {
+    const bytes = Buffer.from(match[2]!, 'base64');
+    return (match[1] === '1' ? inflateRawSync(bytes) : bytes).toString('utf8');
+  });
 }
 
 export async function deleteKeys(prefix: string): Promise<void> {
