@@ -25,6 +25,9 @@ import { applyJsonPatchToText } from './remedy/json-patch.js';
 import { fileChange } from './remedy/diff.js';
 import { DEFAULT_POLICY, type PatchPolicy } from './remedy/policy.js';
 import { validateEdits } from './remedy/validate.js';
+import type { RepositoryFacts } from './remedy/allowlist.js';
+import type { PatchTarget } from './remedy/checks/policy.js';
+import { containerErrorLines, repositoryFacts } from './remedy/repository-facts.js';
 import type { FileChange, ValidationResult } from './remedy/types.js';
 import type { Outcome, Remediation } from './outcome.js';
 import { silentLogger, type Logger } from './logger.js';
@@ -45,6 +48,15 @@ export interface RemediateOptions {
   /** An index of the same repository built earlier (the App caches it by tree SHA). */
   index?: RepoIndex;
   logger?: Logger;
+}
+
+/** What the patch gate judges a proposal against, whoever made it. */
+interface Gate {
+  report: FailureReport;
+  policy: PatchPolicy;
+  facts: RepositoryFacts;
+  errorLines: string[];
+  location: SourceLocation | null;
 }
 
 /** A proposal turned into file changes, ready to be validated. */
@@ -77,18 +89,19 @@ export async function remediate(report: FailureReport, repo: RepoView, options: 
     limits: { maxMemory: policy.maxMemory, maxIncreaseFactor: policy.maxIncreaseFactor },
   };
   const ruled = await runRules(context);
+  const gate: Gate = { report, policy, facts: await repositoryFacts(index, report.pod.namespace), errorLines: containerErrorLines(report), location };
   let proposal = await proposeFromRule(ruled, location, index);
-  let validation = await validateProposal(proposal, report, policy);
+  let validation = await validateProposal(proposal, gate);
   let usage: Remediation['usage'];
 
   if (options.model && shouldAskModel(proposal.diagnosis, validation, threshold, options.hint)) {
-    const asked = await askModel(report, location, index, policy, options.model, options.hint);
+    const asked = await askModel(gate, index, options.model, options.hint);
     usage = asked.usage;
     if (asked.failure) notes.push(`The model was not used: ${asked.failure}. This diagnosis comes from the rules alone.`);
     const modelProposal = await proposeFromModel(asked, location, index, report.failure.container);
     if (modelProposal && preferModel(modelProposal.diagnosis, proposal.diagnosis, options.hint)) {
       proposal = modelProposal;
-      validation = await validateProposal(proposal, report, policy);
+      validation = await validateProposal(proposal, gate, modelTarget(location));
     }
   } else if (!options.model && needsModel(proposal.diagnosis, threshold)) {
     notes.push('No model is configured (rules only): a model might explain this failure further.');
@@ -150,31 +163,42 @@ function describeChange(change: FieldChange): string {
   return `${where}${change.path.join('.')} = ${String(change.value)}`;
 }
 
-async function validateProposal(proposal: Proposal, report: FailureReport, policy: PatchPolicy): Promise<ValidationResult> {
+async function validateProposal(proposal: Proposal, gate: Gate, target?: PatchTarget): Promise<ValidationResult> {
   if (proposal.files.length === 0) {
     const message = proposal.problems[0] ?? 'No change was proposed; a human has to decide.';
     return { passed: false, checks: [{ name: 'change', passed: false, message }] };
   }
-  return validateFiles(proposal.files, report, policy);
+  return validateFiles(proposal.files, gate, target);
 }
 
-function validateFiles(files: FileChange[], report: FailureReport, policy: PatchPolicy): ValidationResult {
+/**
+ * The located workload a patch may touch. A rule's edits land in the layer that sets the field
+ * (an overlay, a values file), so only the workload's identity is known; a model's patch is
+ * written against the document it was shown, so that document is the only one it may edit.
+ */
+function ruleTarget(location: SourceLocation | null): PatchTarget | undefined {
+  return location ? { kind: location.kind, name: location.name } : undefined;
+}
+
+function modelTarget(location: SourceLocation | null): PatchTarget | undefined {
+  return location ? { file: location.file, documentIndex: location.documentIndex, kind: location.kind, name: location.name } : undefined;
+}
+
+/** The one gate: rules and the model are judged by the same checks against the same facts. */
+function validateFiles(files: FileChange[], gate: Gate, target: PatchTarget | undefined = ruleTarget(gate.location)): ValidationResult {
   return validateEdits({
-    category: report.failure.category,
-    container: report.failure.container,
+    category: gate.report.failure.category,
+    container: gate.report.failure.container,
     files: files.map(({ file, before, after }) => ({ file, before, after })),
-    policy,
+    policy: gate.policy,
+    facts: gate.facts,
+    errorLines: gate.errorLines,
+    target,
   });
 }
 
-async function askModel(
-  report: FailureReport,
-  location: SourceLocation | null,
-  index: RepoIndex,
-  policy: PatchPolicy,
-  model: DiagnosisModel,
-  hint: string | undefined,
-): Promise<ModelDiagnosis> {
+async function askModel(gate: Gate, index: RepoIndex, model: DiagnosisModel, hint: string | undefined): Promise<ModelDiagnosis> {
+  const { report, location } = gate;
   const source = location ? await sourceDocument(location, index) : null;
   return diagnoseWithModel({
     report,
@@ -183,7 +207,7 @@ async function askModel(
     model,
     validate: async (ops) => {
       if (!source) return { passed: false, messages: ['No source document was shown: no patch can be applied.'] };
-      const result = validateModelPatch(ops, source, report, policy);
+      const result = validateModelPatch(ops, source, gate);
       return { passed: result.passed, messages: result.checks.filter((check) => !check.passed).map((check) => `${check.name}: ${check.message}`) };
     },
   });
@@ -206,14 +230,14 @@ function patchFile(ops: Operation[], source: SourceDocument): FileChange {
   return fileChange(source.file, source.fileText, applyJsonPatchToText(source.fileText, source.documentIndex, ops));
 }
 
-function validateModelPatch(ops: Operation[], source: SourceDocument, report: FailureReport, policy: PatchPolicy): ValidationResult {
+function validateModelPatch(ops: Operation[], source: SourceDocument, gate: Gate): ValidationResult {
   let change: FileChange;
   try {
     change = patchFile(ops, source);
   } catch (error) {
     return { passed: false, checks: [{ name: 'apply', passed: false, message: (error as Error).message }] };
   }
-  return validateFiles([change], report, policy);
+  return validateFiles([change], gate, modelTarget(gate.location));
 }
 
 async function proposeFromModel(
