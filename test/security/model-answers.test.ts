@@ -6,6 +6,7 @@
  * (in the correction turns the model gets and in the Outcome's `policy` check), and the change
  * is only ever carried as a suggestion in an issue.
  */
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -214,6 +215,9 @@ describe('malicious model answers never become pull requests', () => {
   it('covers at least 40 attacks and names only reasons the README documents', () => {
     expect(ATTACKS.length).toBeGreaterThanOrEqual(40);
     for (const attack of ATTACKS) expect(Object.keys(REFUSAL_REASONS)).toContain(attack.reason);
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('### Patch policy'), readme.indexOf('\n## ', readme.indexOf('### Patch policy')));
+    for (const reason of Object.keys(REFUSAL_REASONS)) expect(section).toContain(`| \`${reason}\` |`);
   });
 
   it.each(ATTACKS.map((attack) => [attack.name, attack] as const))('refuses %s', async (_, attack) => {
