@@ -25,7 +25,7 @@ import { applyJsonPatchToText } from './remedy/json-patch.js';
 import { fileChange } from './remedy/diff.js';
 import { DEFAULT_POLICY, type PatchPolicy } from './remedy/policy.js';
 import { validateEdits } from './remedy/validate.js';
-import type { RepositoryFacts } from './remedy/allowlist.js';
+import { refusalReasons, type RepositoryFacts } from './remedy/allowlist.js';
 import type { PatchTarget } from './remedy/checks/policy.js';
 import { containerErrorLines, repositoryFacts } from './remedy/repository-facts.js';
 import type { FileChange, ValidationResult } from './remedy/types.js';
@@ -111,7 +111,8 @@ export async function remediate(report: FailureReport, repo: RepoView, options: 
   const reasons = [...decisionBlockers(proposal, validation, location, threshold), ...ambiguityBlockers(location, ambiguousWith)];
   const outcome = buildOutcome(proposal, validation, location, reasons.length === 0);
   const fingerprint = fingerprintOf(report);
-  logger.info({ fingerprint, decision: outcome.decision, confidence: outcome.confidence, diagnosedBy: outcome.diagnosedBy }, 'remediation decided');
+  const refusals = refusalReasons(outcome.validation);
+  logger.info({ fingerprint, decision: outcome.decision, confidence: outcome.confidence, diagnosedBy: outcome.diagnosedBy, ...(refusals.length > 0 ? { refusals } : {}) }, 'remediation decided');
   return {
     outcome,
     report,

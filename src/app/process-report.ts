@@ -20,6 +20,7 @@ import { isProtected, remediationSettings, type RepoConfig } from '../config/sch
 import { loadRepoConfig } from '../config/load.js';
 import type { ClusterRegistry } from '../server/clusters.js';
 import type { AppMetrics } from '../server/metrics.js';
+import { refusalReasons } from '../remedy/allowlist.js';
 import { withRequestTimeout, type GitHub, type RepoRef } from '../github/octokit.js';
 import { GitHubRepoView } from '../github/repo-view.js';
 import { closedUnmergedPullRequestFor, listThreads, openThreadFor, type Thread } from '../github/threads.js';
@@ -187,6 +188,7 @@ export class ReportProcessor {
       index: await this.#index(view, config),
       logger: this.#deps.logger,
     });
+    for (const reason of refusalReasons(remediation.outcome.validation)) this.#deps.metrics.patchRefusals.inc({ reason });
     return this.#write(job, remediation, { repository, view, threads, config, writer, now, dependents: verdict.dependents });
   }
 

@@ -393,6 +393,13 @@ export function kustomizationFieldVerdict(path: Path, before: unknown, after: un
   return refuse('not-allowlisted');
 }
 
+/** The reason ids a validation's failed `policy` check names (for metrics and logs). */
+export function refusalReasons(validation: { checks: ReadonlyArray<{ name: string; passed: boolean; message: string }> }): RefusalReason[] {
+  const policy = validation.checks.find((check) => check.name === 'policy' && !check.passed);
+  const named = [...(policy?.message.matchAll(/\[([a-z-]+)\]/g) ?? [])].map((match) => match[1]!);
+  return [...new Set(named)].filter((id): id is RefusalReason => id in REFUSAL_REASONS);
+}
+
 /** The field class must be one the failure class allows, and one the repository enables. */
 export function allowedForClass(field: FieldClass, context: GateContext): Verdict {
   if (!CLASS_ALLOWLIST[context.category].includes(field)) return refuse('not-allowlisted');

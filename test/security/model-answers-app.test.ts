@@ -57,6 +57,9 @@ describe('malicious model answers through the real App', () => {
     expect(github.writes().filter((call) => /\/git\/(?:refs|commits|trees|blobs)/.test(call.path))).toEqual([]);
     expect(github.issues()).toHaveLength(1);
     expect(issue.body).toContain(`[${reason}]`);
+    // Logged and counted, not only shown.
+    expect(await world.app.runtime.metrics.registry.getSingleMetricAsString('kubecure_patch_refusals_total')).toContain(`reason="${reason}"} 1`);
+    expect(world.logs.lines.some((entry) => entry.line.includes('remediation decided') && entry.line.includes(reason))).toBe(true);
     // The model was asked, refused and told why, as many times as it may correct itself.
     expect(model.requests.length).toBeGreaterThanOrEqual(2);
     expect(model.requests.slice(1).every((request) => request.messages.at(-1)!.content.includes(`[${reason}]`))).toBe(true);
