@@ -54,7 +54,8 @@ export interface RemediateOptions {
 interface Gate {
   report: FailureReport;
   policy: PatchPolicy;
-  facts: RepositoryFacts;
+  /** Read once, and only when a proposal has a change to judge. */
+  facts: () => Promise<RepositoryFacts>;
   errorLines: string[];
   location: SourceLocation | null;
 }
@@ -89,7 +90,8 @@ export async function remediate(report: FailureReport, repo: RepoView, options: 
     limits: { maxMemory: policy.maxMemory, maxIncreaseFactor: policy.maxIncreaseFactor },
   };
   const ruled = await runRules(context);
-  const gate: Gate = { report, policy, facts: await repositoryFacts(index, report.pod.namespace), errorLines: containerErrorLines(report), location };
+  let facts: Promise<RepositoryFacts> | undefined;
+  const gate: Gate = { report, policy, facts: () => (facts ??= repositoryFacts(index, report.pod.namespace)), errorLines: containerErrorLines(report), location };
   let proposal = await proposeFromRule(ruled, location, index);
   let validation = await validateProposal(proposal, gate);
   let usage: Remediation['usage'];
@@ -186,13 +188,13 @@ function modelTarget(location: SourceLocation | null): PatchTarget | undefined {
 }
 
 /** The one gate: rules and the model are judged by the same checks against the same facts. */
-function validateFiles(files: FileChange[], gate: Gate, target: PatchTarget | undefined = ruleTarget(gate.location)): ValidationResult {
+async function validateFiles(files: FileChange[], gate: Gate, target: PatchTarget | undefined = ruleTarget(gate.location)): Promise<ValidationResult> {
   return validateEdits({
     category: gate.report.failure.category,
     container: gate.report.failure.container,
     files: files.map(({ file, before, after }) => ({ file, before, after })),
     policy: gate.policy,
-    facts: gate.facts,
+    facts: await gate.facts(),
     errorLines: gate.errorLines,
     target,
   });
@@ -208,7 +210,7 @@ async function askModel(gate: Gate, index: RepoIndex, model: DiagnosisModel, hin
     model,
     validate: async (ops) => {
       if (!source) return { passed: false, messages: ['No source document was shown: no patch can be applied.'] };
-      const result = validateModelPatch(ops, source, gate);
+      const result = await validateModelPatch(ops, source, gate);
       return { passed: result.passed, messages: result.checks.filter((check) => !check.passed).map((check) => `${check.name}: ${check.message}`) };
     },
   });
@@ -231,7 +233,7 @@ function patchFile(ops: Operation[], source: SourceDocument): FileChange {
   return fileChange(source.file, source.fileText, applyJsonPatchToText(source.fileText, source.documentIndex, ops));
 }
 
-function validateModelPatch(ops: Operation[], source: SourceDocument, gate: Gate): ValidationResult {
+async function validateModelPatch(ops: Operation[], source: SourceDocument, gate: Gate): Promise<ValidationResult> {
   let change: FileChange;
   try {
     change = patchFile(ops, source);

@@ -110,7 +110,8 @@ const refuse = (reason: RefusalReason): Verdict => ({ ok: false, reason });
 type Path = readonly string[];
 const isIndex = (segment: string | undefined): boolean => segment !== undefined && /^\d+$/.test(segment);
 
-function at(value: unknown, path: readonly (string | number)[]): unknown {
+/** The value at a path of keys and sequence indexes (as strings or numbers). */
+export function at(value: unknown, path: readonly (string | number)[]): unknown {
   return path.reduce<unknown>((current, key) => (isObject(current) || Array.isArray(current) ? (current as Record<string, unknown>)[key] : undefined), value);
 }
 

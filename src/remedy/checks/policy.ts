@@ -7,7 +7,7 @@ import type { ValidationCheck } from '../types.js';
 import { describeDocument, isObject, touchedPaths, type DocumentChange } from '../changed-documents.js';
 import { classifyChangedPath, PRIVILEGE_KINDS, type PatchPolicy } from '../policy.js';
 import {
-  allowedForClass, fixKindOf, kustomizationFieldVerdict, podSpecFieldVerdict, REFUSAL_REASONS, valuesFieldVerdict,
+  allowedForClass, at, fixKindOf, kustomizationFieldVerdict, podSpecFieldVerdict, REFUSAL_REASONS, valuesFieldVerdict,
   type FieldClass, type GateContext, type RefusalReason, type Verdict,
 } from '../allowlist.js';
 
@@ -34,41 +34,38 @@ interface Refusal {
   where: string;
 }
 
-const get = (value: unknown, path: readonly (string | number)[]): unknown =>
-  path.reduce<unknown>((current, key) => (isObject(current) || Array.isArray(current) ? (current as Record<string, unknown>)[key] : undefined), value);
-
 /** Where the pod spec sits in a workload of this kind; null when the kind has none. */
 function podSpecPath(document: unknown): string[] | null {
   if (!isObject(document)) return null;
   if (document.kind === 'Pod') return ['spec'];
   if (document.kind === 'CronJob') return ['spec', 'jobTemplate', 'spec', 'template', 'spec'];
-  return isObject(get(document, ['spec', 'template', 'spec'])) ? ['spec', 'template', 'spec'] : null;
+  return isObject(at(document, ['spec', 'template', 'spec'])) ? ['spec', 'template', 'spec'] : null;
 }
 
 const startsWith = (path: readonly string[], prefix: readonly string[]) => prefix.every((segment, index) => path[index] === segment);
 
 /** A changed leaf of one Kubernetes object or values layer, judged by its exact place. */
 function fieldVerdict(kind: string | null, before: unknown, after: unknown, path: string[], gate: GateContext): Verdict {
-  const value = get(after, path);
+  const value = at(after, path);
   if (kind === 'Kustomization') return kustomizationFieldVerdict(path, before, after, value, gate);
   if (kind === null) return valuesFieldVerdict(path, before, after, value, gate);
   if (kind === 'HelmRelease') {
     return startsWith(path, ['spec', 'values'])
-      ? valuesFieldVerdict(path.slice(2), get(before, ['spec', 'values']), get(after, ['spec', 'values']), value, gate)
+      ? valuesFieldVerdict(path.slice(2), at(before, ['spec', 'values']), at(after, ['spec', 'values']), value, gate)
       : { ok: false, reason: 'not-allowlisted' };
   }
   const spec = podSpecPath(after) ?? podSpecPath(before);
   if (spec && startsWith(path, spec) && path.length > spec.length) {
-    return podSpecFieldVerdict(path.slice(spec.length), { before: get(before, spec), after: get(after, spec) }, value, gate);
+    return podSpecFieldVerdict(path.slice(spec.length), { before: at(before, spec), after: at(after, spec) }, value, gate);
   }
   return { ok: false, reason: 'not-allowlisted' };
 }
 
 /** The index of the located workload among a List's items, when the List holds it. */
 function targetItem(document: unknown, target: PatchTarget | undefined): number | null {
-  const items = get(document, ['items']);
+  const items = at(document, ['items']);
   if (!target || !Array.isArray(items)) return null;
-  const index = items.findIndex((item) => isObject(item) && item.kind === target.kind && get(item, ['metadata', 'name']) === target.name);
+  const index = items.findIndex((item) => isObject(item) && item.kind === target.kind && at(item, ['metadata', 'name']) === target.name);
   return index >= 0 ? index : null;
 }
 
@@ -132,7 +129,7 @@ export function policyCheck({ changes, policy, gate: partial, target }: PolicyIn
             continue;
           }
           editedItem = item!;
-          [before, after, inside] = [get(change.before, ['items', item!]), get(change.after, ['items', item!]), path.slice(2)];
+          [before, after, inside] = [at(change.before, ['items', item!]), at(change.after, ['items', item!]), path.slice(2)];
           kind = isObject(after) && typeof after.kind === 'string' ? after.kind : null;
           if (kind === null) {
             refuse({ reason: 'not-allowlisted', where: where(path) });
