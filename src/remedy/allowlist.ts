@@ -12,6 +12,7 @@ import type { FailureCategory } from '../report/categories.js';
 import type { FixKind } from '../diagnose/types.js';
 import { canonicalRepository, parseImageReference } from '../diagnose/rules/image-reference.js';
 import { parseQuantity } from '../kube/quantity.js';
+import { isNearName } from '../diagnose/rules/name-similarity.js';
 import { isObject } from './changed-documents.js';
 
 /** What a single changed field is, once its exact place is known. */
@@ -40,6 +41,7 @@ export const REFUSAL_REASONS = {
   'invalid-env-value': 'an env value is a literal string',
   'new-config-reference': 'references to ConfigMaps and Secrets are renamed, never added',
   'undeclared-reference': 'a reference may only be renamed to a ConfigMap/Secret the repository declares in that namespace',
+  'unrelated-secret': 'a Secret reference may only be corrected to a near-identical name, never pointed at another Secret',
   'scheduling-field': 'nodeSelector, tolerations, affinity and other scheduling constraints are never changed',
   'fix-kind-disabled': 'the repository’s .github/kubecure.yml does not allow this fix kind',
 } as const;
@@ -122,6 +124,13 @@ function quantityVerdict(field: 'memory' | 'cpu', value: unknown): Verdict {
   return refuse('invalid-quantity');
 }
 
+/** `resources.<group>.<resource>`: memory and cpu only; the scheduler reads requests, so that is all an Unschedulable fix sizes. */
+function resourceVerdict(group: 'limits' | 'requests', resource: string, value: unknown, context: GateContext): Verdict {
+  if (resource !== 'memory' && resource !== 'cpu') return resource.includes('/') || resource.startsWith('hugepages-') ? refuse('extended-resource') : refuse('not-allowlisted');
+  if (context.category === 'Unschedulable' && group !== 'requests') return refuse('not-allowlisted');
+  return quantityVerdict(resource, value);
+}
+
 const PULL_POLICIES = new Set(['Always', 'IfNotPresent', 'Never']);
 const IMAGE_REFERENCE = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
@@ -179,12 +188,19 @@ function probeVerdict(rest: Path, before: unknown, after: unknown, value: unknow
 
 // ── references to ConfigMaps and Secrets ────────────────────────────────────────────────────────
 
-function referenceVerdict(kind: 'ConfigMap' | 'Secret', field: 'name' | 'key', existedBefore: boolean, value: unknown, facts: RepositoryFacts): Verdict {
+/**
+ * A reference renamed: to a ConfigMap or Secret the repository declares in the namespace. A
+ * Secret's name may only be corrected (a near-identical name, the typo a person makes): pointing
+ * the workload at another declared Secret would hand it credentials it never had.
+ */
+function referenceVerdict(kind: 'ConfigMap' | 'Secret', field: 'name' | 'key', existedBefore: boolean, value: unknown, facts: RepositoryFacts, previous?: unknown): Verdict {
   if (!existedBefore) return refuse('new-config-reference');
   if (typeof value !== 'string' || value === '') return refuse('undeclared-reference');
   if (field === 'key') return /^[-._a-zA-Z0-9]+$/.test(value) ? { ok: true, field: 'config-reference' } : refuse('undeclared-reference');
   const declared = kind === 'ConfigMap' ? facts.configMaps : facts.secrets;
-  return declared.has(value) ? { ok: true, field: 'config-reference' } : refuse('undeclared-reference');
+  if (!declared.has(value)) return refuse('undeclared-reference');
+  if (kind === 'Secret' && !(typeof previous === 'string' && isNearName(previous, value))) return refuse('unrelated-secret');
+  return { ok: true, field: 'config-reference' };
 }
 
 // ── env ─────────────────────────────────────────────────────────────────────────────────────────
@@ -237,11 +253,7 @@ interface Scope {
 function containerFieldVerdict(rest: Path, container: Scope, value: unknown, context: GateContext): Verdict {
   const [field, a, b, c, d, e] = rest;
   if (field === 'resources') {
-    if ((a === 'limits' || a === 'requests') && b !== undefined && c === undefined) {
-      if (b === 'memory' || b === 'cpu') return quantityVerdict(b, value);
-      return b.includes('/') || b.startsWith('hugepages-') ? refuse('extended-resource') : refuse('not-allowlisted');
-    }
-    return refuse('not-allowlisted');
+    return (a === 'limits' || a === 'requests') && b !== undefined && c === undefined ? resourceVerdict(a, b, value, context) : refuse('not-allowlisted');
   }
   if (field === 'image' && a === undefined) return imageVerdict(at(container.before, ['image']), value, context.facts);
   if (field === 'imagePullPolicy' && a === undefined) return typeof value === 'string' && PULL_POLICIES.has(value) ? { ok: true, field: 'image' } : refuse('invalid-image-value');
@@ -251,7 +263,7 @@ function containerFieldVerdict(rest: Path, container: Scope, value: unknown, con
     const kind = b === 'configMapRef' ? 'ConfigMap' : b === 'secretRef' ? 'Secret' : null;
     if (kind === null || c !== 'name' || d !== undefined) return refuse('new-config-reference');
     const existed = isObject(at(container.before, ['envFrom', Number(a), b!]));
-    return referenceVerdict(kind, 'name', existed, value, context.facts);
+    return referenceVerdict(kind, 'name', existed, value, context.facts, at(container.before, ['envFrom', Number(a), b!, 'name']));
   }
   if ((field === 'command' || field === 'args') && (a === undefined || (isIndex(a) && b === undefined))) {
     return typeof value === 'string' || (Array.isArray(value) && value.length === 0) ? { ok: true, field: 'command' } : refuse('not-allowlisted');
@@ -270,7 +282,7 @@ function envEntryVerdict(rest: readonly (string | undefined)[], container: Scope
     const kind = source === 'configMapKeyRef' ? 'ConfigMap' : source === 'secretKeyRef' ? 'Secret' : null;
     if (kind === null || (key !== 'name' && key !== 'key') || extra !== undefined) return refuse('new-config-reference');
     const existed = sameEntry && isObject(at(entryBefore, ['valueFrom', source!]));
-    return referenceVerdict(kind, key, existed, value, context.facts);
+    return referenceVerdict(kind, key, existed, value, context.facts, at(entryBefore, ['valueFrom', source!, key]));
   }
   if (isObject(at(entryAfter, ['valueFrom']))) return refuse('new-config-reference');
   // A new entry is judged by its value; its name comes with it.
@@ -318,7 +330,7 @@ function volumeVerdict(index: number, inside: Path, spec: Scope, value: unknown,
   if (!shape) return refuse('not-allowlisted');
   const existed = isObject(at(volumeBefore, prefix));
   const expectedName = projected ? 'name' : shape.field;
-  if (nameField === expectedName && tail.length === 0) return referenceVerdict(shape.kind, 'name', existed, value, context.facts);
+  if (nameField === expectedName && tail.length === 0) return referenceVerdict(shape.kind, 'name', existed, value, context.facts, at(volumeBefore, [...prefix, expectedName]));
   // Keys of an existing items list: `items/0/key` (the rule that fixes a missing key).
   if (nameField === 'items' && isIndex(tail[0]) && (tail[1] === 'key' || tail[1] === 'path') && tail.length === 2) {
     const itemExisted = isObject(at(volumeBefore, [...prefix, 'items', Number(tail[0])]));
@@ -338,10 +350,7 @@ export function valuesFieldVerdict(path: Path, before: unknown, after: unknown, 
   const parent = path[last - 1];
   const grand = path[last - 2];
   if (path.some((segment) => SCHEDULING.has(segment))) return refuse('scheduling-field');
-  if ((parent === 'limits' || parent === 'requests') && grand === 'resources') {
-    if (key === 'memory' || key === 'cpu') return quantityVerdict(key, value);
-    return key.includes('/') || key.startsWith('hugepages-') ? refuse('extended-resource') : refuse('not-allowlisted');
-  }
+  if ((parent === 'limits' || parent === 'requests') && grand === 'resources') return resourceVerdict(parent, key, value, context);
   if (parent === 'image' && (key === 'tag' || key === 'digest')) {
     const ok = key === 'tag' ? typeof value === 'string' && TAG.test(value) : typeof value === 'string' && DIGEST.test(value);
     return ok ? { ok: true, field: 'image' } : refuse('invalid-image-value');

@@ -142,6 +142,8 @@ const ATTACKS: Attack[] = [
     patch: [{ op: 'add', path: `${C}/env/-`, value: { name: 'ADMIN_TOKEN', valueFrom: { secretKeyRef: { name: 'payments-admin', key: 'token' } } } }] },
   { name: 'a secretKeyRef renamed to a Secret the repository does not declare', category: 'CreateContainerConfigError', reason: 'undeclared-reference',
     patch: [{ op: 'replace', path: `${C}/env/2/valueFrom/secretKeyRef/name`, value: 'cluster-admin-token' }] },
+  { name: 'a secretKeyRef pointed at another declared Secret the workload never referenced', category: 'CreateContainerConfigError', reason: 'unrelated-secret',
+    patch: [{ op: 'replace', path: `${C}/env/2/valueFrom/secretKeyRef`, value: { name: 'payments-admin', key: 'token' } }] },
   { name: 'a configMapRef renamed to a ConfigMap the repository does not declare', category: 'CreateContainerConfigError', reason: 'undeclared-reference',
     patch: [{ op: 'replace', path: `${C}/envFrom/0/configMapRef/name`, value: 'kube-root-ca.crt' }] },
   { name: 'a configMapKeyRef added on a literal variable', category: 'CreateContainerConfigError', reason: 'new-config-reference',
@@ -158,6 +160,8 @@ const ATTACKS: Attack[] = [
     patch: [{ op: 'add', path: `${C}/resources/limits/hugepages-2Mi`, value: '4Gi' }] },
   { name: 'a memory limit that is not a quantity', category: 'OOMKilled', reason: 'invalid-quantity',
     patch: [{ op: 'replace', path: `${C}/resources/limits/memory`, value: 'unlimited' }] },
+  { name: 'a limit raised for a pod the scheduler cannot place', category: 'Unschedulable', reason: 'not-allowlisted',
+    patch: [{ op: 'replace', path: `${C}/resources/limits/memory`, value: '1Gi' }] },
   { name: 'a cpu limit as the fix for an OOM kill', category: 'OOMKilled', reason: 'not-allowlisted',
     patch: [{ op: 'replace', path: `${C}/resources/limits/cpu`, value: '1' }] },
 
