@@ -22,4 +22,4 @@ COPY --chown=node:node package.json app.yml ./
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=3s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/kubecure/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "node_modules/probot/bin/probot.js", "run", "./dist/src/index.js"]
+CMD ["node", "dist/src/main.js"]

@@ -15,6 +15,9 @@ export default async (app: Probot, { addHandler }: ApplicationFunctionOptions): 
   app.on('pull_request.closed', onPullRequestClosed);
   app.on('pull_request.closed', reviewLoop.onMerged);
   app.on(COMMAND_EVENTS, reviewLoop.onCommand);
-  await runtime.start();
+  // Not awaited: Probot opens the HTTP port only after this function returns, and the port must
+  // open even while Redis is down, so /kubecure/readyz can say so (503) while /kubecure/healthz
+  // shows the process alive. The worker starts taking jobs as soon as Redis answers.
+  runtime.start().catch((error: unknown) => app.log.error({ err: error }, 'The job worker could not start'));
   runtime.closeOnShutdown();
 };

@@ -41,6 +41,8 @@ export interface Remediation {
   reasons: string[];
   /** Facts worth telling the reader: ambiguity, skipped files, model unavailable… */
   notes: string[];
+  /** Why a reviewer's hint was not applied (free text without a model, no field for its value). */
+  hintNotApplied?: string;
   /** Token usage when a model was asked. */
   usage?: { promptTokens: number; completionTokens: number; model: string };
 }

@@ -15,8 +15,10 @@ import { fingerprintOf } from './report/fingerprint.js';
 import type { RepoIndex, RepoView, SourceLocation, YamlEdit } from './locate/types.js';
 import { indexRepository } from './locate/index-repo.js';
 import { locateWorkload } from './locate/locate.js';
+import { changedEnvironments, indexWithChangedFiles, renderEnvironments, type EnvironmentRenders } from './locate/environments.js';
 import type { Diagnosis, DiagnosisContext, FieldChange } from './diagnose/types.js';
 import { runRules } from './diagnose/rules/index.js';
+import { applyReviewerValue, readReviewerValue } from './diagnose/reviewer-value.js';
 import type { DiagnosisModel } from './diagnose/llm/model.js';
 import { diagnoseWithModel, type ModelDiagnosis } from './diagnose/llm/diagnose.js';
 import { applyEditsToFiles } from './remedy/apply-edits.js';
@@ -41,7 +43,7 @@ export interface RemediateOptions {
   policy?: Partial<PatchPolicy>;
   /** The LLM for the long tail; null or absent means rules only. */
   model?: DiagnosisModel | null;
-  /** A reviewer's hint from `/kubecure retry <hint>`; passed to the model. */
+  /** A reviewer's hint from `/kubecure retry <hint>`: a named value the rules apply, else passed to the model. */
   hint?: string;
   /** Restricts indexing to these path prefixes (`.github/kubecure.yml` → paths). */
   paths?: string[];
@@ -53,7 +55,7 @@ export interface RemediateOptions {
 /** What the patch gate judges a proposal against, whoever made it. */
 interface Gate {
   report: FailureReport;
-  policy: PatchPolicy;
+  scope: ScopeContext;
   /** Read once, and only when a proposal has a change to judge. */
   facts: () => Promise<RepositoryFacts>;
   errorLines: string[];
@@ -79,8 +81,10 @@ export async function remediate(report: FailureReport, repo: RepoView, options: 
   const located = await locateWorkload(report, index, logger);
   const location = located.found;
   if (!located.found) notes.push(`Source not found: ${located.reason}`);
-  else if (located.alternatives.length > 0) {
-    notes.push(`Also declared in: ${located.alternatives.map((alternative) => alternative.file).join(', ')}`);
+  else {
+    // Other documents of the edited file (a multi-document manifest) are not "elsewhere".
+    const elsewhere = [...new Set(located.alternatives.map((alternative) => alternative.file))].filter((file) => file !== located.found.file);
+    if (elsewhere.length > 0) notes.push(`Also declared in: ${elsewhere.join(', ')}`);
   }
 
   const context: DiagnosisContext = {
@@ -89,25 +93,33 @@ export async function remediate(report: FailureReport, repo: RepoView, options: 
     location,
     limits: { maxMemory: policy.maxMemory, maxIncreaseFactor: policy.maxIncreaseFactor },
   };
-  const ruled = await runRules(context);
+  const reviewed = await reviewRules(await runRules(context), report, threshold, options);
+  let hintNotApplied = reviewed.note;
+  // The reviewer's explicit value is held to the hard ceilings, not to KubeCure's automatic step.
+  const rulePolicy = reviewed.applied ? { ...policy, maxIncreaseFactor: Number.POSITIVE_INFINITY } : policy;
+  const scope = scopeOf(index, location);
   let facts: Promise<RepositoryFacts> | undefined;
-  const gate: Gate = { report, policy, facts: () => (facts ??= repositoryFacts(index, report.pod.namespace)), errorLines: containerErrorLines(report), location };
-  let proposal = await proposeFromRule(ruled, location, index);
-  let validation = await validateProposal(proposal, gate);
+  const gate: Gate = { report, facts: () => (facts ??= repositoryFacts(index, report.pod.namespace)), errorLines: containerErrorLines(report), location, scope };
+  let proposal = await proposeFromRule(reviewed.diagnosis, location, index);
+  let validation = await validateProposal(proposal, gate, rulePolicy);
   let usage: Remediation['usage'];
+  // A hint the rules applied is done; the model hears only hints the rules cannot read.
+  const hint = reviewed.applied ? undefined : options.hint;
 
-  if (options.model && shouldAskModel(proposal.diagnosis, validation, threshold, options.hint)) {
-    const asked = await askModel(gate, index, options.model, options.hint);
+  if (options.model && shouldAskModel(proposal.diagnosis, validation, threshold, hint)) {
+    const asked = await askModel(gate, index, policy, options.model, hint);
     usage = asked.usage;
     if (asked.failure) notes.push(`The model was not used: ${asked.failure}. This diagnosis comes from the rules alone.`);
     const modelProposal = await proposeFromModel(asked, location, index, report.failure.container);
-    if (modelProposal && preferModel(modelProposal.diagnosis, proposal.diagnosis, options.hint)) {
+    if (modelProposal && preferModel(modelProposal.diagnosis, proposal.diagnosis, hint)) {
       proposal = modelProposal;
-      validation = await validateProposal(proposal, gate, modelTarget(location));
+      validation = await validateProposal(proposal, gate, policy, modelTarget(location));
     }
   } else if (!options.model && needsModel(proposal.diagnosis, threshold)) {
     notes.push('No model is configured (rules only): a model might explain this failure further.');
   }
+  if (hint && !options.model) hintNotApplied ??= HINT_NEEDS_MODEL(hint);
+  if (hintNotApplied) notes.push(hintNotApplied);
 
   const ambiguousWith = located.found ? (located.ambiguousWith ?? []) : [];
   const reasons = [...decisionBlockers(proposal, validation, location, threshold), ...ambiguityBlockers(location, ambiguousWith)];
@@ -124,8 +136,27 @@ export async function remediate(report: FailureReport, repo: RepoView, options: 
     reasons,
     // Problems that blocked the pull request are reasons already; the rest are worth a note.
     notes: [...notes, ...proposal.problems.filter((problem) => !reasons.includes(problem))],
+    ...(hintNotApplied ? { hintNotApplied } : {}),
     usage,
   };
+}
+
+/** Said when a hint is free text and only a model could read it. */
+export const HINT_NEEDS_MODEL = (hint: string): string =>
+  `The hint "${hint}" was not applied: no model is configured, and without one KubeCure applies only hints that name a value (\`use 1Gi\`, \`use 500m cpu\`, \`use tag 1.4.2\`, \`use port 8080\`).`;
+
+/** The rules' diagnosis with the reviewer's value in it when the hint names one. */
+async function reviewRules(
+  ruled: Diagnosis,
+  report: FailureReport,
+  threshold: number,
+  options: RemediateOptions,
+): Promise<{ diagnosis: Diagnosis; applied: boolean; note?: string }> {
+  const wanted = options.hint ? readReviewerValue(options.hint) : null;
+  if (!wanted) return { diagnosis: ruled, applied: false };
+  const reviewed = applyReviewerValue(ruled, wanted, report, threshold);
+  if (!reviewed.ok) return { diagnosis: ruled, applied: false, note: reviewed.reason };
+  return { diagnosis: reviewed.diagnosis, applied: true };
 }
 
 function needsModel(diagnosis: Diagnosis, threshold: number): boolean {
@@ -166,12 +197,12 @@ function describeChange(change: FieldChange): string {
   return `${where}${change.path.join('.')} = ${String(change.value)}`;
 }
 
-async function validateProposal(proposal: Proposal, gate: Gate, target?: PatchTarget): Promise<ValidationResult> {
+async function validateProposal(proposal: Proposal, gate: Gate, policy: PatchPolicy, target?: PatchTarget): Promise<ValidationResult> {
   if (proposal.files.length === 0) {
     const message = proposal.problems[0] ?? 'No change was proposed; a human has to decide.';
     return { passed: false, checks: [{ name: 'change', passed: false, message }] };
   }
-  return validateFiles(proposal.files, gate, target);
+  return validateFiles(proposal.files, gate, policy, target);
 }
 
 /**
@@ -187,20 +218,39 @@ function modelTarget(location: SourceLocation | null): PatchTarget | undefined {
   return location ? { file: location.file, documentIndex: location.documentIndex, kind: location.kind, name: location.name } : undefined;
 }
 
+/** What the scope check needs: the repository rendered once as it is, and the failing environment. */
+interface ScopeContext {
+  index: RepoIndex;
+  failing: string | null;
+  before: () => Promise<EnvironmentRenders>;
+}
+
+function scopeOf(index: RepoIndex, location: SourceLocation | null): ScopeContext {
+  let before: Promise<EnvironmentRenders> | null = null;
+  return {
+    index,
+    failing: location?.environment ?? null,
+    before: () => (before ??= renderEnvironments(index)),
+  };
+}
+
 /** The one gate: rules and the model are judged by the same checks against the same facts. */
-async function validateFiles(files: FileChange[], gate: Gate, target: PatchTarget | undefined = ruleTarget(gate.location)): Promise<ValidationResult> {
+async function validateFiles(files: FileChange[], gate: Gate, policy: PatchPolicy, target: PatchTarget | undefined = ruleTarget(gate.location)): Promise<ValidationResult> {
+  const { scope } = gate;
+  const after = await renderEnvironments(indexWithChangedFiles(scope.index, files));
   return validateEdits({
     category: gate.report.failure.category,
     container: gate.report.failure.container,
-    files: files.map(({ file, before, after }) => ({ file, before, after })),
-    policy: gate.policy,
+    files: files.map(({ file, before, after: edited }) => ({ file, before, after: edited })),
+    policy,
     facts: await gate.facts(),
     errorLines: gate.errorLines,
     target,
+    scope: { failing: scope.failing, ...changedEnvironments(await scope.before(), after, scope.failing) },
   });
 }
 
-async function askModel(gate: Gate, index: RepoIndex, model: DiagnosisModel, hint: string | undefined): Promise<ModelDiagnosis> {
+async function askModel(gate: Gate, index: RepoIndex, policy: PatchPolicy, model: DiagnosisModel, hint: string | undefined): Promise<ModelDiagnosis> {
   const { report, location } = gate;
   const source = location ? await sourceDocument(location, index) : null;
   return diagnoseWithModel({
@@ -210,7 +260,7 @@ async function askModel(gate: Gate, index: RepoIndex, model: DiagnosisModel, hin
     model,
     validate: async (ops) => {
       if (!source) return { passed: false, messages: ['No source document was shown: no patch can be applied.'] };
-      const result = await validateModelPatch(ops, source, gate);
+      const result = await validateModelPatch(ops, source, gate, policy);
       return { passed: result.passed, messages: result.checks.filter((check) => !check.passed).map((check) => `${check.name}: ${check.message}`) };
     },
   });
@@ -233,14 +283,14 @@ function patchFile(ops: Operation[], source: SourceDocument): FileChange {
   return fileChange(source.file, source.fileText, applyJsonPatchToText(source.fileText, source.documentIndex, ops));
 }
 
-async function validateModelPatch(ops: Operation[], source: SourceDocument, gate: Gate): Promise<ValidationResult> {
+async function validateModelPatch(ops: Operation[], source: SourceDocument, gate: Gate, policy: PatchPolicy): Promise<ValidationResult> {
   let change: FileChange;
   try {
     change = patchFile(ops, source);
   } catch (error) {
     return { passed: false, checks: [{ name: 'apply', passed: false, message: (error as Error).message }] };
   }
-  return validateFiles([change], gate, modelTarget(gate.location));
+  return validateFiles([change], gate, policy, modelTarget(gate.location));
 }
 
 async function proposeFromModel(

@@ -5,6 +5,7 @@
  * is optional: a missing permission or a deleted pod costs detail, never the report.
  */
 import { extractDependencies, type ServiceInfo } from '../../src/correlate/evidence.js';
+import { serviceInfoFrom } from '../../src/correlate/services.js';
 import type { Logger } from '../../src/logger.js';
 import { normalizeEvents } from '../../src/report/events.js';
 import { collectSourceHints } from '../../src/report/hints.js';
@@ -159,7 +160,7 @@ export class Collector {
     logs: Array<string | undefined>,
   ): Promise<Dependencies | undefined> {
     const services = await this.attempt('services', () =>
-      this.options.serviceCache.getOrLoad(namespace, async () => (await this.options.reader.listServices(namespace)).map(serviceInfo)),
+      this.options.serviceCache.getOrLoad(namespace, async () => (await this.options.reader.listServices(namespace)).flatMap((service) => serviceInfoFrom(service) ?? [])),
     );
     if (!services) return undefined;
     try {
@@ -181,16 +182,4 @@ export class Collector {
   }
 }
 
-function serviceInfo(service: Json): ServiceInfo {
-  const ports: number[] = Array.isArray(service.spec?.ports)
-    ? service.spec.ports.map((port: Json) => port.port).filter((port: unknown): port is number => typeof port === 'number')
-    : [];
-  return {
-    name: String(service.metadata?.name),
-    namespace: String(service.metadata?.namespace),
-    ...(service.spec?.selector ? { selector: service.spec.selector as Record<string, string> } : {}),
-    ...(typeof service.spec?.clusterIP === 'string' ? { clusterIP: service.spec.clusterIP } : {}),
-    ports,
-  };
-}
 

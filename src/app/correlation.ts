@@ -1,6 +1,7 @@
 /**
- * The App's correlator from the environment. With Redis the sliding window is shared by every
- * replica; without it each replica correlates what it receives.
+ * The App's correlator from the environment. With Redis the sliding window, the groups of each
+ * root cause and the recoveries of their dependents are shared by every replica and survive a
+ * restart; without it each replica correlates, and remembers, what it receives.
  *
  * | Variable | Default | Meaning |
  * | --- | --- | --- |

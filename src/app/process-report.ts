@@ -23,24 +23,27 @@ import type { AppMetrics } from '../server/metrics.js';
 import { refusalReasons } from '../remedy/allowlist.js';
 import { withRequestTimeout, type GitHub, type RepoRef } from '../github/octokit.js';
 import { GitHubRepoView } from '../github/repo-view.js';
-import { closedUnmergedPullRequestFor, listThreads, openThreadFor, type Thread } from '../github/threads.js';
+import { closedUnmergedPullRequestFor, listThreads, openPullRequestForChange, openThreadFor, type Thread } from '../github/threads.js';
+import { changeIdentityOf } from '../github/change-identity.js';
+import { clusterTopic, renderJoinedCluster } from './joined-cluster.js';
 import { branchFor } from '../github/pull-request.js';
 import { renderThread } from '../github/render/index.js';
 import { LABEL, categoryLabel, messages } from '../github/messages.js';
 import { rateLimitDelay } from '../github/rate-limit.js';
+import { applyWriteBudget, WritesDeferredError, type BudgetedWrites, type WriteBudget } from '../github/write-budget.js';
 import { RetryLaterError, type JobInfo } from '../queue/types.js';
 import { routeReport } from './routing.js';
 import { KeyedLock } from './keyed-lock.js';
 import { TtlCache } from './ttl-cache.js';
 import { cooldownHolder, pullRequestAllowance } from './limits.js';
-import { RECURRENCE_TOPIC, renderRecurrence } from './recurrence.js';
+import { HELD_BACK_TOPIC, RECURRENCE_TOPIC, renderHeldBack, renderRecurrence } from './recurrence.js';
 import { reportInvalidConfig } from './config-issue.js';
 import { dryRunWriter, liveWriter, type ThreadWriter } from './writer.js';
 import { checkFailureAfterMerge } from '../verify/after-merge.js';
 import { ignoringThreadFor } from '../verify/ignore-list.js';
-import type { Correlator, Dependent } from '../correlate/correlator.js';
-import { renderBlastRadius } from '../correlate/render.js';
-import { recordDependent } from './cascade.js';
+import type { Correlator, GroupMember } from '../correlate/correlator.js';
+import { failureOf } from '../correlate/render.js';
+import { blastRadiusFor, linkDependentThreads, recordDependent, refreshRootThread } from './cascade.js';
 
 export interface FailureJob {
   report: FailureReport;
@@ -50,6 +53,7 @@ export interface FailureJob {
 export type JobOutcome =
   | { outcome: 'pull_request' | 'issue'; repository: string; number: number | null; dryRun: boolean }
   | { outcome: 'recurrence'; repository: string; number: number }
+  | { outcome: 'joined'; repository: string; number: number }
   | { outcome: 'fix_failed'; repository: string; pull: number; followUp: number | null }
   | { outcome: 'dependent'; repository: string; rootFingerprint: string; rootThread: number | null }
   | { outcome: 'dropped'; reason: DropReason; detail: string; repository?: string };
@@ -77,6 +81,8 @@ export interface ReportProcessorDeps {
   correlator?: Correlator | null;
   /** Bound of one GitHub request (default 30 s); a hung connection fails the job, which the queue retries. */
   requestTimeoutMs?: number;
+  /** Paces content-creating requests per installation (shared by replicas with Redis); absent: unpaced. */
+  writeBudget?: WriteBudget | null;
   /** GitHub Enterprise host for recognising repository URLs; github.com by default. */
   githubHost?: string;
   now?: () => Date;
@@ -106,12 +112,19 @@ export class ReportProcessor {
       const label = result.outcome === 'dropped' ? `dropped:${result.reason}` : result.outcome;
       metrics.jobs.inc({ outcome: label });
       metrics.jobDuration.observe({ outcome: label }, (Date.now() - started) / 1000);
-      logger.info({ jobId: info.id, attempt: info.attempt, ...result }, `Report job finished: ${label}`);
+      if (result.outcome === 'dropped') {
+        metrics.reportsDropped.inc({ reason: result.reason });
+        logger.warn({ jobId: info.id, attempt: info.attempt, deliveryId: job.deliveryId, ...result }, `Report dropped (${result.reason}): ${result.detail}`);
+      } else logger.info({ jobId: info.id, attempt: info.attempt, ...result }, `Report job finished: ${label}`);
       return result;
     } catch (error) {
       if (error instanceof RetryLaterError) {
         metrics.jobs.inc({ outcome: 'postponed' });
         throw error;
+      }
+      if (error instanceof WritesDeferredError) {
+        metrics.jobs.inc({ outcome: 'postponed' });
+        throw new RetryLaterError(error.message, error.delayMs);
       }
       const delay = rateLimitDelay(error);
       metrics.jobs.inc({ outcome: delay === null ? 'error' : 'rate_limited' });
@@ -127,11 +140,27 @@ export class ReportProcessor {
     if (!routed.ok) return { outcome: 'dropped', reason: 'no-repository', detail: routed.reason };
     const { route } = routed;
     const octokit = withRequestTimeout((await this.#deps.auth(route.installationId)) as GitHub, this.#deps.requestTimeoutMs);
+    const writes = this.#budgetWrites(octokit, String(route.installationId));
     // One job at a time per installation: limits are counted and writes made without racing.
-    return this.#locks.run(String(route.installationId), () => this.#processInRepository(job, octokit, { owner: route.owner, repo: route.repo }));
+    return this.#locks.run(String(route.installationId), () => this.#processInRepository(job, octokit, { owner: route.owner, repo: route.repo }, writes));
   }
 
-  async #processInRepository(job: FailureJob, octokit: GitHub, repository: RepoRef): Promise<JobOutcome> {
+  #budgetWrites(octokit: GitHub, installation: string): BudgetedWrites {
+    const { writeBudget: budget, metrics } = this.#deps;
+    if (!budget) return { priority: 'new-failure' };
+    return applyWriteBudget(octokit, {
+      budget,
+      installation,
+      rateLimitDelay: (error) => rateLimitDelay(error),
+      onWrite: () => metrics.writes.inc({ installation }),
+      onPause: ({ ms }) => {
+        metrics.writePauses.inc({ installation });
+        this.#deps.logger.warn({ installation, pauseMs: ms }, 'GitHub rate limit: writes to this installation paused on every replica');
+      },
+    });
+  }
+
+  async #processInRepository(job: FailureJob, octokit: GitHub, repository: RepoRef, writes: BudgetedWrites): Promise<JobOutcome> {
     const { report } = job;
     const where = `${repository.owner}/${repository.repo}`;
     const drop = (reason: DropReason, detail: string): JobOutcome => ({ outcome: 'dropped', reason, detail, repository: where });
@@ -151,18 +180,25 @@ export class ReportProcessor {
 
     const writer = config.dryRun ? dryRunWriter(this.#deps.logger, repository) : liveWriter(octokit, repository, this.#deps.metrics);
     const fingerprint = fingerprintOf(report);
-    const verdict = this.#deps.correlator ? await this.#deps.correlator.observe(report) : { action: 'act' as const, dependents: [] };
+    const verdict = this.#deps.correlator ? await this.#deps.correlator.observe(report) : { action: 'act' as const, dependents: [], group: [] };
     // A report that only says "cannot reach X" waits for X's own report, without using up an attempt.
     if (verdict.action === 'wait') throw new RetryLaterError(verdict.reason, verdict.retryInMs);
     const threads = await listThreads(octokit, repository);
     if (verdict.action === 'dependent') {
-      const dependents = (await this.#deps.correlator?.dependentsOf(verdict.rootFingerprint)) ?? [];
-      const recorded = await recordDependent({ report, fingerprint, verdict, dependents, threads, writer });
+      const recorded = await recordDependent({ verdict, threads, writer });
       return { outcome: 'dependent', repository: where, rootFingerprint: verdict.rootFingerprint, rootThread: recorded.rootThread };
     }
 
     const open = openThreadFor(threads, fingerprint);
     if (open) {
+      // A recurrence only refreshes a count: when writes are scarce it waits for new failures.
+      writes.priority = 'refresh';
+      await refreshRootThread({ rootThread: open, root: report.workload, rootFailure: failureOf(report), group: verdict.group, threads, writer });
+      if (open.fingerprint !== fingerprint) {
+        // Another cluster's failure that joined this thread: its own comment, its own counts.
+        await writer.updateSticky(open, clusterTopic(report.cluster), (previous) => renderJoinedCluster(previous, report, job.deliveryId));
+        return { outcome: 'recurrence', repository: where, number: open.number };
+      }
       await writer.updateSticky(open, RECURRENCE_TOPIC, (previous) => renderRecurrence(previous, open, report, job.deliveryId));
       return { outcome: 'recurrence', repository: where, number: open.number };
     }
@@ -170,9 +206,17 @@ export class ReportProcessor {
     // A merged fix for this failure decides first: wait for its rollout, or record that it failed.
     const afterMerge = await checkFailureAfterMerge({ octokit, repository, threads, report, fingerprint, config, dryRun: writer.dryRun, logger: this.#deps.logger, now });
     if (afterMerge.action === 'fix-failed') return { outcome: 'fix_failed', repository: where, pull: afterMerge.pull, followUp: afterMerge.followUp };
-    if (afterMerge.action === 'awaiting-rollout') return drop('awaiting-rollout', `#${afterMerge.pull} was merged for this failure and its new spec has not rolled out yet`);
+    if (afterMerge.action === 'awaiting-rollout') {
+      // The merged pull request is this failure's thread until the rollout decides: it counts the report.
+      const merged = threads.find((thread) => thread.number === afterMerge.pull);
+      if (merged) await writer.updateSticky(merged, RECURRENCE_TOPIC, (previous) => renderRecurrence(previous, merged, report, job.deliveryId));
+      return drop('awaiting-rollout', `#${afterMerge.pull} was merged for this failure and its new spec has not rolled out yet`);
+    }
     const cooling = cooldownHolder(threads, report, config, now);
-    if (cooling) return drop('cooldown', `#${cooling.number} was opened for this workload less than ${config.cooldownMinutes} minutes ago`);
+    if (cooling) {
+      await writer.updateSticky(cooling, HELD_BACK_TOPIC, (previous) => renderHeldBack(previous, report, job.deliveryId, config.cooldownMinutes));
+      return drop('cooldown', `#${cooling.number} was opened for this workload less than ${config.cooldownMinutes} minutes ago`);
+    }
 
     const view = await this.#openView(octokit, repository);
     const closed = closedUnmergedPullRequestFor(threads, fingerprint);
@@ -189,15 +233,17 @@ export class ReportProcessor {
       logger: this.#deps.logger,
     });
     for (const reason of refusalReasons(remediation.outcome.validation)) this.#deps.metrics.patchRefusals.inc({ reason });
-    return this.#write(job, remediation, { repository, view, threads, config, writer, now, dependents: verdict.dependents });
+    return this.#write(job, remediation, { repository, view, threads, config, writer, now, group: verdict.group });
   }
 
   async #write(
     job: FailureJob,
     remediation: Remediation,
-    context: { repository: RepoRef; view: GitHubRepoView; threads: Thread[]; config: RepoConfig; writer: ThreadWriter; now: Date; dependents: Dependent[] },
+    context: { repository: RepoRef; view: GitHubRepoView; threads: Thread[]; config: RepoConfig; writer: ThreadWriter; now: Date; group: GroupMember[] },
   ): Promise<JobOutcome> {
-    const { repository, view, threads, config, writer, now, dependents } = context;
+    const { repository, view, threads, config, writer, now, group } = context;
+    // Dependents handled before their root kept the threads they had: they now point here.
+    const linkDependents = (written: { url: string } | null) => linkDependentThreads({ root: job.report.workload, rootUrl: written?.url ?? null, group, threads, writer });
     const where = `${repository.owner}/${repository.repo}`;
     const target = remediation.outcome.target?.file;
     const labels = [LABEL, categoryLabel(remediation.outcome.category), ...config.labels];
@@ -205,19 +251,28 @@ export class ReportProcessor {
       dryRun: writer.dryRun,
       manifestSha: target ? (view.blobSha(target) ?? undefined) : undefined,
       createdAt: now.toISOString(),
-      blastRadius: renderBlastRadius({ root: job.report, dependents }),
+      blastRadius: blastRadiusFor(job.report, group),
     };
 
     let heldBack: string | null = null;
     if (remediation.outcome.decision === 'pull_request' && remediation.outcome.changes.length > 0) {
+      const { changes } = remediation.outcome;
+      const join = async (thread: Pick<Thread, 'number' | 'kind'>): Promise<JobOutcome> => {
+        await writer.joinThread(thread, remediation.fingerprint, clusterTopic(job.report.cluster), (previous) => renderJoinedCluster(previous, job.report, job.deliveryId));
+        return { outcome: 'joined', repository: where, number: thread.number };
+      };
+      // The same change is already proposed (one manifest, several clusters): one thread for all.
+      const sharing = openPullRequestForChange(threads, changeIdentityOf(changes));
+      if (sharing) return join(sharing);
       const allowance = pullRequestAllowance(threads, config, now);
       if (allowance.allowed) {
         const rendered = renderThread(remediation, renderOptions);
         const pull = await writer.openPullRequest({
           repository,
           base: view.head,
-          branch: branchFor(job.report),
-          changes: remediation.outcome.changes,
+          branch: branchFor(job.report, changes),
+          changes,
+          fingerprint: remediation.fingerprint,
           commitMessage: messages.commitMessage(rendered.title, remediation.fingerprint),
           title: rendered.title,
           body: rendered.body,
@@ -226,6 +281,9 @@ export class ReportProcessor {
           reviewers: config.reviewers,
           teamReviewers: config.teamReviewers,
         });
+        await linkDependents(pull);
+        // Another replica opened this change's pull request for another cluster meanwhile.
+        if (pull?.sharedWith) return join({ number: pull.number, kind: 'pull_request' });
         return { outcome: 'pull_request', repository: where, number: pull?.number ?? null, dryRun: writer.dryRun };
       }
       if (allowance.retryInMs !== undefined) throw new RetryLaterError(allowance.reason, allowance.retryInMs);
@@ -238,6 +296,7 @@ export class ReportProcessor {
       extraReasons: heldBack ? [messages.limitedToIssue(heldBack)] : [],
     });
     const issue = await writer.openIssue({ repository, title: rendered.title, body: rendered.body, labels });
+    await linkDependents(issue);
     return { outcome: 'issue', repository: where, number: issue?.number ?? null, dryRun: writer.dryRun };
   }
 

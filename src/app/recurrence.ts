@@ -1,6 +1,7 @@
 /**
  * What a repeated failure does to its open thread: the sticky "still happening" comment with the
- * occurrence count and last-seen time, edited in place.
+ * occurrence count and last-seen time, edited in place. A report held back by the cooldown is
+ * counted the same way on the thread that holds the cooldown.
  */
 import type { FailureReport } from '../report/schema.js';
 import type { Thread } from '../github/threads.js';
@@ -34,5 +35,21 @@ export function renderRecurrence(previous: string | null, thread: Thread, report
     '',
     messages.stickyBody(occurrences, firstSeen, report.observedAt, report.cluster),
     `<!-- kubecure:occurrences ${occurrences} last=${deliveryId} -->`,
+  ].join('\n');
+}
+
+export const HELD_BACK_TOPIC = 'held-back';
+const HELD_BACK_PATTERN = /<!-- kubecure:held-back (\d+) last=(\S+) -->/;
+
+/** The cooldown holder's sticky comment after one more held-back report (a retried job counts once). */
+export function renderHeldBack(previous: string | null, report: FailureReport, deliveryId: string, cooldownMinutes: number): string {
+  const match = HELD_BACK_PATTERN.exec(previous ?? '');
+  const before = match ? Number(match[1]) : 0;
+  const reports = match?.[2] === deliveryId ? before : before + 1;
+  return [
+    messages.heldBackHeading,
+    '',
+    messages.heldBackBody(reports, report.failure.category, report.observedAt, cooldownMinutes),
+    `<!-- kubecure:held-back ${reports} last=${deliveryId} -->`,
   ].join('\n');
 }

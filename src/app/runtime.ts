@@ -20,6 +20,7 @@ import { ReportProcessor, type ReportProcessorDeps } from './process-report.js';
 import { createJobHandler, type RecoveryHandler } from './jobs.js';
 import { correlatorFromEnv } from './correlation.js';
 import type { Correlator } from '../correlate/correlator.js';
+import { MemoryWriteBudget, RedisWriteBudget, type WriteBacklog, type WriteBudget } from '../github/write-budget.js';
 
 export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
@@ -35,6 +36,8 @@ export interface RuntimeOptions {
   onRecovery?: RecoveryHandler;
   /** The cascade correlator; null turns correlation off. Default: from the environment. */
   correlator?: Correlator | null;
+  /** The per-installation write budget. Default: shared in Redis with REDIS_URL, in memory without. */
+  writeBudget?: WriteBudget;
 }
 
 export interface Runtime {
@@ -57,6 +60,33 @@ function positiveNumber(value: string | undefined): number | undefined {
   return value && Number.isFinite(number) && number > 0 ? number : undefined;
 }
 
+/** `KUBECURE_WRITE_INTERVAL_MS`: milliseconds between writes to one installation (default 1000; 0 turns pacing off). */
+function writeIntervalMs(env: NodeJS.ProcessEnv): number | undefined {
+  const value = env.KUBECURE_WRITE_INTERVAL_MS;
+  if (value === undefined || value === '') return undefined;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number < 0) throw new Error(`KUBECURE_WRITE_INTERVAL_MS must be a number of milliseconds ≥ 0, got "${value}"`);
+  return number;
+}
+
+/** The budget, remembering each installation it is asked about so the metrics can report it. */
+function trackInstallations(budget: WriteBudget, seen: Set<string>): WriteBudget {
+  return {
+    intervalMs: budget.intervalMs,
+    reserve: (installation, priority) => (seen.add(installation), budget.reserve(installation, priority)),
+    pause: (installation, ms) => budget.pause(installation, ms),
+    backlog: (installation) => budget.backlog(installation),
+  };
+}
+
+/** Installations this replica has written to: the ones whose backlog it reports. */
+function backlogReader(budget: WriteBudget, seen: Set<string>) {
+  return async (): Promise<Map<string, WriteBacklog>> => {
+    const entries = await Promise.all([...seen].map(async (installation) => [installation, await budget.backlog(installation)] as const));
+    return new Map(entries);
+  };
+}
+
 export function createRuntime(options: RuntimeOptions): Runtime {
   const env = options.env ?? process.env;
   const logger = options.app.log as unknown as Logger;
@@ -69,6 +99,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const replay = options.replay ?? (redis ? new RedisReplayStore(redis, `${prefix}:delivery:`) : new MemoryReplayStore());
   const model = createModelFromEnv(env, logger);
   const correlator = options.correlator !== undefined ? options.correlator : correlatorFromEnv(env, redis, prefix);
+  const intervalMs = writeIntervalMs(env);
+  const writeBudget = options.writeBudget ?? (redis ? new RedisWriteBudget(redis, prefix, { intervalMs }) : new MemoryWriteBudget({ intervalMs }));
+  const installationsWritten = new Set<string>();
+  metrics.watchWriteBacklog(backlogReader(writeBudget, installationsWritten));
   if (clusters.size === 0) logger.warn('No clusters configured (KUBECURE_CLUSTERS or KUBECURE_CLUSTERS_FILE): every report will be rejected');
 
   const processor = new ReportProcessor({
@@ -79,6 +113,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     remediate: options.remediate ?? remediate,
     model,
     correlator,
+    writeBudget: trackInstallations(writeBudget, installationsWritten),
     requestTimeoutMs: positiveNumber(env.KUBECURE_GITHUB_TIMEOUT_MS),
     githubHost: env.GHE_HOST,
   });

@@ -18,7 +18,8 @@ const USAGE = `usage: kubecure correlate --reports <dir> [--format text|json] [-
 
 Reads every *.json FailureReport in <dir> and prints the dependency graph between the failing
 workloads, the root cause(s) and the workloads failing because of them. Reports are correlated per
-cluster within a sliding window (default 5m) ending at the cluster's latest report.`;
+cluster within a sliding window (default 5m) ending at the cluster's latest report; reports
+outside it are listed with the --window that would include them.`;
 
 const OPTIONS = {
   reports: { type: 'string' },
@@ -88,7 +89,25 @@ function summary(report: FailureReport) {
   };
 }
 
-function toJson(result: CorrelationResult): string {
+/**
+ * How far each report outside the window lies before its cluster's latest report, and the
+ * `--window` that would take every one of them in (whole minutes, rounded up).
+ */
+function outsideWindow(result: CorrelationResult, reports: FailureReport[]) {
+  const latest = new Map<string, number>();
+  for (const report of reports) latest.set(report.cluster, Math.max(Date.parse(report.observedAt), latest.get(report.cluster) ?? -Infinity));
+  const entries = result.outsideWindow.map((report) => ({ report, beforeLatestMs: latest.get(report.cluster)! - Date.parse(report.observedAt) }));
+  const widestMs = Math.max(0, ...entries.map((entry) => entry.beforeLatestMs));
+  return { entries, windowFlag: entries.length > 0 ? `--window ${Math.ceil(widestMs / 60_000)}m` : null };
+}
+
+function minutes(ms: number): string {
+  const total = Math.ceil(ms / 60_000);
+  return total < 60 ? `${total} min` : `${Math.floor(total / 60)} h ${total % 60} min`;
+}
+
+function toJson(result: CorrelationResult, reports: FailureReport[]): string {
+  const outside = outsideWindow(result, reports);
   return JSON.stringify(
     {
       edges: result.edges,
@@ -97,7 +116,8 @@ function toJson(result: CorrelationResult): string {
         dependents: group.dependents.map((dependent) => ({ ...summary(dependent.report), via: dependent.via, evidence: dependent.evidence })),
       })),
       independent: result.independent.map(summary),
-      outsideWindow: result.outsideWindow.map(summary),
+      outsideWindow: outside.entries.map((entry) => ({ ...summary(entry.report), beforeLatestMs: entry.beforeLatestMs })),
+      ...(outside.windowFlag ? { includeOutsideWindowWith: outside.windowFlag } : {}),
     },
     null,
     2,
@@ -127,8 +147,13 @@ function toText(result: CorrelationResult, reports: FailureReport[]): string {
   lines.push('', 'Independent failures');
   if (result.independent.length === 0) lines.push('  (none)');
   for (const report of result.independent) lines.push(`  - [${report.cluster}] ${describeWorkload(report.workload)}: ${failureOf(report)}`);
-  if (result.outsideWindow.length > 0) {
-    lines.push('', `Outside the window (not correlated): ${result.outsideWindow.length} report(s)`);
+  const outside = outsideWindow(result, reports);
+  if (outside.windowFlag) {
+    lines.push('', `Outside the window (not correlated): ${outside.entries.length} report(s)`);
+    for (const { report, beforeLatestMs } of outside.entries) {
+      lines.push(`  - [${report.cluster}] ${describeWorkload(report.workload)}: ${failureOf(report)}, observed ${report.observedAt} (${minutes(beforeLatestMs)} before the cluster's latest report)`);
+    }
+    lines.push(`  To correlate them too, widen the window: ${outside.windowFlag}`);
   }
   return lines.join('\n');
 }
@@ -147,7 +172,7 @@ export const correlateCommand: CliCommand = {
     const { reports, warnings } = await loadReports(values.reports);
     for (const warning of warnings) process.stderr.write(`kubecure: warning: ${warning}\n`);
     const result = correlate(reports, { windowMs });
-    process.stdout.write((format === 'json' ? toJson(result) : toText(result, reports)) + '\n');
+    process.stdout.write((format === 'json' ? toJson(result, reports) : toText(result, reports)) + '\n');
     return 0;
   },
 };

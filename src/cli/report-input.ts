@@ -4,6 +4,8 @@
  */
 import { buildReport, ReportBuildError } from '../report/build.js';
 import type { FailureReport } from '../report/schema.js';
+import { extractDependencies, type ServiceInfo } from '../correlate/evidence.js';
+import { ServiceListError, servicesFromList } from '../correlate/services.js';
 import { CliError, readInput, readJsonInput } from './io.js';
 
 export interface KubectlFiles {
@@ -17,6 +19,8 @@ export interface KubectlFiles {
   currentLogs?: string;
   /** `kubectl get deploy,rs -o json`, or the single owner object. */
   workload?: string;
+  /** `kubectl get svc -A -o json`: records what the pod connects to, ClusterIPs mapped to Services. */
+  services?: string;
   cluster?: string;
 }
 
@@ -25,7 +29,7 @@ export const DEFAULT_CLUSTER = 'default';
 
 /** Standard input can be read once; a second `-` would silently read nothing. */
 function assertOneStdin(files: KubectlFiles): void {
-  const fromStdin = [files.pod, files.events, files.logs, files.currentLogs, files.workload].filter((path) => path === '-');
+  const fromStdin = [files.pod, files.events, files.logs, files.currentLogs, files.workload, files.services].filter((path) => path === '-');
   if (fromStdin.length > 1) throw new CliError('only one input can be read from standard input ("-")');
 }
 
@@ -39,11 +43,27 @@ export async function reportFromKubectlFiles(files: KubectlFiles): Promise<Failu
   const workload = files.workload !== undefined ? await readJsonInput(files.workload, 'workload') : undefined;
   const previousLogs = files.logs !== undefined ? await readInput(files.logs, 'logs') : undefined;
   const currentLogs = files.currentLogs !== undefined ? await readInput(files.currentLogs, 'current logs') : undefined;
+  const services = files.services !== undefined ? readServices(await readJsonInput(files.services, 'services'), files.services) : undefined;
 
+  let report: FailureReport;
   try {
-    return buildReport({ cluster, pod, events, workload, previousLogs, currentLogs });
+    report = buildReport({ cluster, pod, events, workload, previousLogs, currentLogs });
   } catch (error) {
     if (error instanceof ReportBuildError) throw new CliError(`pod "${files.pod}": ${error.message}`);
+    throw error;
+  }
+  if (!services) return report;
+  // The same extraction the agent runs, over the logs as redacted in the report.
+  const logs = [report.logs.previous, report.logs.current].filter(Boolean).join('\n');
+  const dependencies = extractDependencies({ pod: { namespace: report.pod.namespace, labels: report.pod.labels, spec: report.pod.spec }, services, logs });
+  return { ...report, dependencies };
+}
+
+function readServices(json: unknown, path: string): ServiceInfo[] {
+  try {
+    return servicesFromList(json).services;
+  } catch (error) {
+    if (error instanceof ServiceListError) throw new CliError(`services "${path}": ${error.message}`);
     throw error;
   }
 }

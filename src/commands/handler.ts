@@ -7,7 +7,7 @@
  * reaction at all: KubeCure only speaks where it was spoken to.
  */
 import type { Context } from 'probot';
-import type { GitHub } from '../github/octokit.js';
+import { statusOf, type GitHub } from '../github/octokit.js';
 import { findFingerprint } from '../github/marker.js';
 import { needsWriteAccess, parseCommands, type Command } from './parse.js';
 import { readCommandEvent, type CommandEvent, type CommandEventName, type PullFacts } from './event.js';
@@ -16,6 +16,8 @@ import { retry } from './retry.js';
 import { explain } from './explain.js';
 import { ignore, unignore } from './ignore.js';
 import { reviewMessages } from '../github/messages.js';
+import { rateLimitDelay } from '../github/rate-limit.js';
+import { CLAIM_TTL_SECONDS, LEASE_SECONDS } from './ledger.js';
 import type { CommandDeps, CommandResult, CommandRun } from './types.js';
 
 export type { CommandDeps } from './types.js';
@@ -66,13 +68,33 @@ async function threadRefusal(run: CommandRun, command: Command): Promise<string 
 /**
  * Anyone may ask for an explanation, and each one re-runs the diagnosis (and perhaps a paid model
  * call): one per thread per interval keeps a busy or hostile thread from turning it into a cost.
+ * The interval runs from the last explanation given (a sliding window, not clock buckets).
  */
 const EXPLAIN_INTERVAL_MS = 10 * 60_000;
 
-function explainAllowed(run: CommandRun): Promise<boolean> {
+async function explainOnce(run: CommandRun): Promise<CommandResult> {
   const { repository, thread } = run.event;
-  const interval = Math.floor(Date.now() / EXPLAIN_INTERVAL_MS);
-  return run.deps.ledger.claim(`explain:${repository.owner}/${repository.repo}#${thread.number}:${interval}`);
+  const key = `explain:${repository.owner}/${repository.repo}#${thread.number}`;
+  if (!(await run.deps.ledger.claim(key, EXPLAIN_INTERVAL_MS / 1000))) {
+    return { ok: false, reply: reviewMessages.explainedRecently(EXPLAIN_INTERVAL_MS / 60_000) };
+  }
+  try {
+    return await explain(run);
+  } catch (error) {
+    // No explanation was given, so the next request must not be refused because of this one.
+    await run.deps.ledger.release(key);
+    throw error;
+  }
+}
+
+/**
+ * A failure GitHub's redelivery can cure: a network error, a timeout, GitHub's 5xx or a rate
+ * limit. Anything else (a 4xx, a bug) fails the same way again, so it is answered instead.
+ */
+function isTransient(error: unknown): boolean {
+  const status = statusOf(error);
+  // Octokit reports network errors and timeouts as status 500.
+  return (status !== undefined && status >= 500) || rateLimitDelay(error) !== null;
 }
 
 async function execute(run: CommandRun, command: Command): Promise<CommandResult> {
@@ -80,7 +102,7 @@ async function execute(run: CommandRun, command: Command): Promise<CommandResult
     case 'retry':
       return retry(run, command.hint);
     case 'explain':
-      return (await explainAllowed(run)) ? explain(run) : { ok: false, reply: reviewMessages.explainedRecently(EXPLAIN_INTERVAL_MS / 60_000) };
+      return explainOnce(run);
     case 'ignore':
       return ignore(run);
     case 'unignore':
@@ -92,6 +114,65 @@ async function execute(run: CommandRun, command: Command): Promise<CommandResult
   }
 }
 
+/** A command's result as the ledger keeps it: written before the reply, marked once the reply is posted. */
+interface RecordedResult extends CommandResult {
+  replied: boolean;
+}
+
+async function recalled(deps: CommandDeps, key: string): Promise<RecordedResult | null> {
+  const value = await deps.ledger.recall(key);
+  return value === null ? null : (JSON.parse(value) as RecordedResult);
+}
+
+async function record(deps: CommandDeps, key: string, result: RecordedResult): Promise<void> {
+  await deps.ledger.keep(key, CLAIM_TTL_SECONDS, JSON.stringify(result));
+}
+
+/** One command's result: a refusal, what it did, or (for a failure redelivery cannot cure) an apology. */
+async function resultOf(run: CommandRun, command: Command, writer: { allowed: boolean | null }, log: Record<string, unknown>): Promise<CommandResult> {
+  const { octokit, event, deps } = run;
+  try {
+    const refusal = await threadRefusal(run, command);
+    if (refusal) return { ok: false, reply: refusal };
+    if (needsWriteAccess(command) && !(writer.allowed ??= await canWrite(octokit, event.repository, event.author.login))) {
+      return { ok: false, reply: reviewMessages.refusedPermission(event.author.login, `/kubecure ${command.name}`) };
+    }
+    return await execute(run, command);
+  } catch (error) {
+    if (isTransient(error)) throw error;
+    deps.logger.error({ ...log, command: command.name, err: error }, 'Command failed');
+    return { ok: false, reply: reviewMessages.commandFailed(`/kubecure ${command.name}`) };
+  }
+}
+
+/**
+ * Runs a comment's commands, each exactly once: its result is recorded as soon as its effect is
+ * done, so a redelivery after a failure (GitHub 500 on the reply, a crash) posts the recorded
+ * reply instead of running the command again, and picks up at the first command not yet run.
+ * A transient failure propagates: the webhook answers 5xx and GitHub may redeliver it.
+ */
+async function runCommands(run: CommandRun, commands: Command[], claimKey: string, log: Record<string, unknown>): Promise<void> {
+  const { octokit, event, deps } = run;
+  // Idempotent on GitHub's side: the same reaction from the same account is not added twice.
+  await react(octokit, event, 'eyes');
+  let allOk = true;
+  const writer = { allowed: null as boolean | null };
+  for (const [index, command] of commands.entries()) {
+    const key = `${claimKey}:${index}`;
+    let result = await recalled(deps, key);
+    if (!result) {
+      result = { ...(await resultOf(run, command, writer, log)), replied: false };
+      deps.logger.info({ ...log, command: command.name, ok: result.ok }, 'Command handled');
+      await record(deps, key, result);
+    }
+    allOk &&= result.ok;
+    if (result.replied) continue;
+    await reply(octokit, event, result.reply);
+    await record(deps, key, { ...result, replied: true });
+  }
+  await react(octokit, event, allOk ? 'rocket' : 'confused');
+}
+
 export function createCommandHandler(deps: CommandDeps): (context: Context<CommandEventName>) => Promise<void> {
   return async (context) => {
     const event = readCommandEvent(context);
@@ -99,34 +180,22 @@ export function createCommandHandler(deps: CommandDeps): (context: Context<Comma
     if (fromBot(event)) return;
     const commands = parseCommands(event.body);
     if (commands.length === 0 || !isKubeCureThread(event)) return;
-    if (!(await deps.ledger.claim(`${event.source}:${event.id}`))) {
-      deps.logger.info(log, 'Command comment already handled (redelivered webhook); skipping');
+    const claimKey = `${event.source}:${event.id}`;
+    if (!(await deps.ledger.claim(claimKey, LEASE_SECONDS))) {
+      deps.logger.info({ ...log, reason: 'already-handled' }, 'Command comment already handled or in progress (redelivered webhook); skipping');
       return;
     }
 
     const octokit = context.octokit as unknown as GitHub;
     const run: CommandRun = { octokit, event, deps, pull: pullLoader(octokit, event) };
-    await react(octokit, event, 'eyes');
-    let allOk = true;
-    let writer: boolean | null = null;
-    for (const command of commands) {
-      let result: CommandResult;
-      try {
-        const refusal = await threadRefusal(run, command);
-        if (refusal) result = { ok: false, reply: refusal };
-        else if (needsWriteAccess(command) && !(writer ??= await canWrite(octokit, event.repository, event.author.login))) {
-          result = { ok: false, reply: reviewMessages.refusedPermission(event.author.login, `/kubecure ${command.name}`) };
-        } else {
-          result = await execute(run, command);
-        }
-      } catch (error) {
-        deps.logger.error({ ...log, command: command.name, err: error }, 'Command failed');
-        result = { ok: false, reply: reviewMessages.commandFailed(`/kubecure ${command.name}`) };
-      }
-      deps.logger.info({ ...log, command: command.name, ok: result.ok }, 'Command handled');
-      allOk &&= result.ok;
-      await reply(octokit, event, result.reply);
+    try {
+      await runCommands(run, commands, claimKey, log);
+    } catch (error) {
+      // The comment is claimable again: GitHub's redelivery of this webhook completes it.
+      await deps.ledger.release(claimKey);
+      deps.logger.error({ ...log, err: error }, 'Command delivery failed; released for redelivery');
+      throw error;
     }
-    await react(octokit, event, allOk ? 'rocket' : 'confused');
+    await deps.ledger.keep(claimKey);
   };
 }

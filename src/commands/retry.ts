@@ -19,7 +19,10 @@ const REGULAR_FILE = '100644';
 export async function retry(run: CommandRun, hint: string | undefined): Promise<CommandResult> {
   const result = await rediagnose(run, { hint, model: run.deps.model, requireConfig: true });
   if ('refusal' in result) return { ok: false, reply: result.refusal };
-  return run.event.thread.kind === 'pull_request' ? retryOnPullRequest(run, result, hint) : retryOnIssue(run, result);
+  const answer = run.event.thread.kind === 'pull_request' ? await retryOnPullRequest(run, result, hint) : await retryOnIssue(run, result);
+  // The reviewer asked for something KubeCure did not do: say so, and do not call it a success.
+  const unapplied = result.remediation.hintNotApplied;
+  return unapplied ? { ok: false, reply: `${answer.reply}\n\n${unapplied}` } : answer;
 }
 
 function manifestSha(diagnosis: Rediagnosis): string | undefined {
@@ -92,7 +95,8 @@ async function retryOnIssue(run: CommandRun, diagnosis: Rediagnosis): Promise<Co
   const pull = await writeFixPullRequest(octokit, {
     repository,
     base: view.head,
-    branch: branchFor(remediation.report),
+    branch: branchFor(remediation.report, remediation.outcome.changes),
+    fingerprint: remediation.fingerprint,
     changes: remediation.outcome.changes,
     commitMessage: messages.commitMessage(rendered.title, remediation.fingerprint),
     title: rendered.title,

@@ -11,9 +11,10 @@ import { correlationFingerprint, workloadKey, type Fingerprinter } from './finge
 import { dependenciesOf } from './graph.js';
 import { isClusterLocalName, serviceKey, serviceRefFromHost } from './hosts.js';
 import { correlate, DEFAULT_WINDOW_MS, type CorrelationGroup, type Dependent } from './rank.js';
-import { MemoryWindowStore, type GroupMember, type ReportWindowStore } from './window-store.js';
+import { failureOf, groupMemberOf } from './render.js';
+import { MemoryWindowStore, type GroupMember, type ReportWindowStore, type VerifiedRoot } from './window-store.js';
 
-export { MemoryWindowStore, type GroupMember, type ReportWindowStore, type WindowEntry } from './window-store.js';
+export { MemoryWindowStore, type GroupMember, type ReportWindowStore, type VerifiedRoot, type WindowEntry } from './window-store.js';
 export { RedisWindowStore, type RedisWindowStoreOptions } from './redis-window-store.js';
 export type { Dependent } from './rank.js';
 
@@ -21,10 +22,14 @@ export const DEFAULT_GRACE_MS = 60_000;
 /** Long enough for a fix to be merged and rolled out, so recovery can name who came back with the root. */
 export const DEFAULT_GROUP_TTL_MS = 7 * 24 * 60 * 60_000;
 
+/**
+ * `group` is every dependent remembered for the root so far (this window's and earlier ones'):
+ * what its Blast radius lists, the same whatever order the reports came in.
+ */
 export type CorrelationVerdict =
-  | { action: 'act'; dependents: Dependent[] }
+  | { action: 'act'; dependents: Dependent[]; group: GroupMember[] }
   | { action: 'wait'; retryInMs: number; reason: string }
-  | { action: 'dependent'; rootFingerprint: string; root: WorkloadRef; evidence: string[] };
+  | { action: 'dependent'; rootFingerprint: string; root: WorkloadRef; rootFailure: string; evidence: string[]; group: GroupMember[] };
 
 export interface CorrelatorOptions {
   store?: ReportWindowStore;
@@ -110,15 +115,10 @@ export class Correlator {
     return this.rootVerdict(own, null, firstArrival(own), now);
   }
 
-  /** Every dependent remembered for a root cause (its blast radius so far). */
-  async dependentsOf(rootFingerprint: string): Promise<GroupMember[]> {
-    return this.store.dependentsOf(rootFingerprint);
-  }
-
-  /** Which of a root's dependents recovered with it, given the fingerprints that recovered. */
-  async recoveredWithRoot(rootFingerprint: string, recoveredFingerprints: Iterable<string>): Promise<RecoveryWithRoot> {
-    const recoveredSet = new Set(recoveredFingerprints);
+  /** Which of a root's dependents were reported recovered (in this replica or any other). */
+  async recoveredWithRoot(rootFingerprint: string): Promise<RecoveryWithRoot> {
     const members = await this.store.dependentsOf(rootFingerprint);
+    const recoveredSet = await this.store.recoveredAmong(members.map((member) => member.fingerprint));
     return {
       recovered: members.filter((member) => recoveredSet.has(member.fingerprint)),
       stillFailing: members.filter((member) => !recoveredSet.has(member.fingerprint)),
@@ -140,8 +140,9 @@ export class Correlator {
       return { action: 'wait', retryInMs: grace.ms, reason: `cannot reach ${targets}; waiting for its own failure report` };
     }
     const dependents = group?.dependents ?? [];
-    if (group) await this.remember(group.rootFingerprint, dependents);
-    return { action: 'act', dependents };
+    const rootFingerprint = group?.rootFingerprint ?? this.fingerprint(report);
+    await this.remember(rootFingerprint, dependents);
+    return { action: 'act', dependents, group: await this.store.dependentsOf(rootFingerprint) };
   }
 
   private async dependentVerdict(group: CorrelationGroup, dependent: Dependent, rootFirstArrivedAt: number, now: number): Promise<CorrelationVerdict> {
@@ -152,12 +153,40 @@ export class Correlator {
       return { action: 'wait', retryInMs: grace.ms, reason: `depends on ${root}, which is waiting for the report of what it cannot reach` };
     }
     await this.remember(group.rootFingerprint, [dependent]);
-    return { action: 'dependent', rootFingerprint: group.rootFingerprint, root: group.root.workload, evidence: dependent.evidence };
+    return {
+      action: 'dependent',
+      rootFingerprint: group.rootFingerprint,
+      root: group.root.workload,
+      rootFailure: failureOf(group.root),
+      evidence: dependent.evidence,
+      group: await this.store.dependentsOf(group.rootFingerprint),
+    };
   }
 
   private async remember(rootFingerprint: string, dependents: Dependent[]): Promise<void> {
     if (dependents.length === 0) return;
-    const members = dependents.map((dependent) => ({ fingerprint: dependent.fingerprint, workload: dependent.report.workload, evidence: dependent.evidence }));
-    await this.store.rememberDependents(rootFingerprint, members, this.groupTtlMs);
+    await this.store.rememberDependents(rootFingerprint, dependents.map(groupMemberOf), this.groupTtlMs);
+  }
+
+  /** The root a dependent was grouped under, while the group is remembered. */
+  async rootOf(dependentFingerprint: string): Promise<string | null> {
+    return this.store.rootOf(dependentFingerprint);
+  }
+
+  /** Recoveries are remembered as long as groups, so a root verified later still names them. */
+  async noteRecovered(fingerprints: string[]): Promise<void> {
+    await this.store.markRecovered(fingerprints, this.groupTtlMs);
+  }
+
+  async recoveredAmong(fingerprints: string[]): Promise<Set<string>> {
+    return this.store.recoveredAmong(fingerprints);
+  }
+
+  async rememberVerifiedRoot(rootFingerprint: string, root: VerifiedRoot): Promise<void> {
+    await this.store.rememberVerifiedRoot(rootFingerprint, root, this.groupTtlMs);
+  }
+
+  async verifiedRoot(rootFingerprint: string): Promise<VerifiedRoot | null> {
+    return this.store.verifiedRoot(rootFingerprint);
   }
 }

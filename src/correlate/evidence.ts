@@ -7,6 +7,7 @@ import type { Dependencies } from '../report/schema.js';
 import { findConfiguredEndpoints, type Endpoint } from './config-targets.js';
 import { isClusterLocalName, isIpAddress, serviceKey, serviceRefFromHost, type ServiceRef } from './hosts.js';
 import { findFailedConnections } from './log-targets.js';
+import { linkAddressesByConfiguredPort } from './port-links.js';
 
 export interface ServiceInfo {
   name: string;
@@ -149,5 +150,5 @@ export function extractDependencies(input: DependencyInput): Dependencies {
     };
   });
 
-  return { services, outbound: uniqueOutbound([...fromEnv, ...fromConfigMaps, ...fromLogs]) };
+  return linkAddressesByConfiguredPort({ services, outbound: uniqueOutbound([...fromEnv, ...fromConfigMaps, ...fromLogs]) }, namespace);
 }

@@ -9,6 +9,7 @@ import { extractDependencies } from './evidence.js';
 import { failureKind, type FailureKind } from './failure-kind.js';
 import { workloadKey, type Fingerprinter } from './fingerprint.js';
 import { serviceKey, serviceRefFromHost, type ServiceRef } from './hosts.js';
+import { linkAddressesByConfiguredPort } from './port-links.js';
 
 export interface WorkloadNode {
   key: string;
@@ -50,7 +51,7 @@ export function describeWorkload(workload: WorkloadRef): string {
 
 /** Reports from older agents carry no dependencies: recover what the logs and env still tell. */
 export function dependenciesOf(report: FailureReport): Dependencies {
-  if (report.dependencies) return report.dependencies;
+  if (report.dependencies) return linkAddressesByConfiguredPort(report.dependencies, report.workload.namespace);
   const logs = [report.logs.previous, report.logs.current].filter(Boolean).join('\n');
   return extractDependencies({ pod: { namespace: report.pod.namespace, labels: report.pod.labels, spec: report.pod.spec }, services: [], logs });
 }

@@ -1,9 +1,12 @@
 /**
  * Finding failed connections in log tails and the endpoint each one was aimed at. A line counts
- * when it carries a connection-failure signature (refused, timed out, name not resolved, upstream
- * 5xx) as Go, Node.js, Python, Java, nginx and Envoy print them; the endpoint comes from the
- * runtime's own phrasing first (`lookup redis on …`, `getaddrinfo ENOTFOUND redis`,
- * `redis/10.96.0.12:6379`, `host='api', port=8080`), then from any URL or `host:port` on the line.
+ * when it carries a connection-failure signature (refused, timed out, name not resolved, TLS
+ * handshake failed, upstream 5xx) as client libraries print them — Redis, PostgreSQL, MySQL, gRPC,
+ * HTTP, Kafka, AMQP and MongoDB clients of Go, Node.js, Python, Java and .NET, curl, nginx, Envoy;
+ * test/correlate/connection-failures.corpus.ts holds the shapes this is built from. The endpoint
+ * comes from the library's own phrasing first (`lookup redis on …`, `getaddrinfo ENOTFOUND redis`,
+ * `redis/10.96.0.12:6379`, `host='api', port=8080`, `UnableToConnect on redis:6379/Interactive`),
+ * then from any URL or `host:port` on the line.
  */
 import { findConfiguredEndpoints, type Endpoint } from './config-targets.js';
 import { stripCredentials } from './hosts.js';
@@ -14,19 +17,21 @@ export interface FailedConnection extends Endpoint {
 }
 
 const CONNECTION_FAILURE_SIGNATURES: RegExp[] = [
-  /connection refused/i,
+  /connection refused|\bconnection to \S+ refused/i,
   /\bE(?:CONNREFUSED|NOTFOUND|AI_AGAIN|TIMEDOUT|HOSTUNREACH|CONNRESET)\b/,
-  /no such host/i,
+  /no such host|server misbehaving|\bNXDOMAIN\b|name resolution failed|DNS resolution failed|could not resolve host|unable to resolve host/i,
   /i\/o timeout/i,
-  /name or service not known|temporary failure in name resolution|nodename nor servname|could not translate host name/i,
-  /(?:Unknown ?Host|Connect|SocketTimeout|NoRouteToHost)Exception/,
-  /connect(?:ion)? timed out|timed out (?:while )?connecting|connection timeout/i,
-  /(?:could not|unable to|failed to) connect/i,
+  /name or service not known|temporary failure in name resolution|nodename nor servname|could not translate host name|unknown MySQL server host/i,
+  /(?:Unknown ?Host|Connect|SocketTimeout|NoRouteToHost|SocketOpen)Exception/,
+  /connect(?:ion)? timed out|timed out (?:while )?connecting|connection timeout|timeout connecting to|waiting to connect/i,
+  /(?:could not|unable to|failed to|cannot|can't|not possible to) connect|failed connecting to|error \S+ connecting to|\b(?:UnableToConnect|ConnectTimeout) on /i,
   /connection reset by peer|host is unreachable|no route to host|network is unreachable/i,
-  /communications link failure/i,
+  /communications link failure|could not be established|none of the specified endpoints were reachable|connect call failed|connection attempt failed|dial error/i,
   /\b50[234]\b.{0,40}\bupstream\b|\bupstream\b.{0,60}\b50[234]\b/i,
   /no healthy upstream|upstream connect error|no live upstreams|connect\(\) failed/i,
-  /NewConnectionError|Max retries exceeded|server selection (?:error|timeout)/i,
+  /NewConnectionError|Max retries exceeded|server selection (?:error|timeout)|ServerSelection|selecting a server/i,
+  // TLS failures of outgoing connections; `TLS handshake error from <client>` is a server's own log and stays out.
+  /tls: handshake failure|SSLHandshakeException|terminated the handshake|before secure TLS connection was established|SSL_connect|\bSSLError\b/i,
 ];
 
 /** Runtime-specific phrasings that name the endpoint more precisely than a generic scan. */
@@ -37,12 +42,31 @@ const SPECIFIC_ENDPOINTS: Array<{ pattern: RegExp; host: number; port?: number }
   { pattern: /\bgetaddrinfo (?:ENOTFOUND|EAI_AGAIN) ([a-z0-9][a-z0-9.-]*)/gi, host: 1 },
   // Java: `java.net.UnknownHostException: redis`, `UnknownHostException: redis: Name or service not known`.
   { pattern: /UnknownHostException: ([a-z0-9][a-z0-9.-]*[a-z0-9])/gi, host: 1 },
-  // Netty/Lettuce: `Connection refused: redis/10.96.0.12:6379`, `redis/<unresolved>:6379`.
+  // Netty/Lettuce/OkHttp/Kafka: `Connection refused: redis/10.96.0.12:6379`, `redis/<unresolved>:6379`.
   { pattern: /(?<![\w/])([a-z][a-z0-9.-]*)\/(?:<unresolved>|[\d.]+):(\d+)/gi, host: 1, port: 2 },
+  // MongoDB .NET driver: `EndPoint: "Unspecified/mongo:27017"`.
+  { pattern: /\bUnspecified\/([a-z][a-z0-9.-]*):(\d+)/gi, host: 1, port: 2 },
   // Python urllib3/requests: `HTTPConnectionPool(host='api', port=8080)`.
   { pattern: /host=['"]([^'"]+)['"],\s*port=(\d+)/gi, host: 1, port: 2 },
+  // Python asyncio/pika: `Connect call failed ('10.96.5.5', 8080)`, `('10.96.6.6', 5672)`.
+  { pattern: /\('(\d{1,3}(?:\.\d{1,3}){3})', (\d+)\)/g, host: 1, port: 2 },
   // libpq: `connection to server at "db" (10.96.0.5), port 5432 failed`, `on host "db" … on port 5432`.
   { pattern: /(?:server at|on host) "([^"]+)"(?: \([^)]*\))?,?[^"]*?port (\d+)/gi, host: 1, port: 2 },
+  // libpq: `could not translate host name "db" to address`.
+  { pattern: /host name "([^"]+)"/gi, host: 1 },
+  // pgx: `host=db user=app` (connection string) and `10.96.3.3:5432 (db): dial error`.
+  { pattern: /\bhost=([a-z0-9][a-z0-9.-]*)(?=[\s`'"])/gi, host: 1 },
+  { pattern: /\b\d{1,3}(?:\.\d{1,3}){3}:(\d+) \(([a-z][a-z0-9.-]*)\)/gi, host: 2, port: 1 },
+  // MySQL: `Can't connect to MySQL server on 'db:3306'`, `Unknown MySQL server host 'db'`.
+  { pattern: /MySQL server (?:on|host) '([a-z0-9][a-z0-9.-]*)(?::(\d+))?'/gi, host: 1, port: 2 },
+  // gRPC: `ipv4:10.96.12.34:7070`, `dns:cartservice:7070`, `dns:///cartservice:7070`.
+  { pattern: /\b(?:ipv4|dns):(?:\/\/\/)?([a-z0-9][a-z0-9.-]*):(\d+)/gi, host: 1, port: 2 },
+  // grpc-java and curl: `Unable to resolve host cartservice`, `Could not resolve host: payments`.
+  { pattern: /resolve host:? ([a-z0-9][a-z0-9.-]*[a-z0-9])/gi, host: 1 },
+  // curl: `Failed to connect to payments port 8080`.
+  { pattern: /connect to ([a-z0-9][a-z0-9.-]*) port (\d+)/gi, host: 1, port: 2 },
+  // nslookup: `server can't find payments: NXDOMAIN`.
+  { pattern: /can't find ([a-z0-9][a-z0-9.-]*[a-z0-9]): NXDOMAIN/gi, host: 1 },
 ];
 
 const MAX_LINE_CHARS = 300;
@@ -65,7 +89,7 @@ function endpointsOnLine(line: string): Endpoint[] {
   let rest = line;
   for (const { pattern, host, port } of SPECIFIC_ENDPOINTS) {
     for (const match of line.matchAll(pattern)) {
-      const portNumber = port === undefined ? undefined : Number(match[port]);
+      const portNumber = port === undefined || match[port] === undefined ? undefined : Number(match[port]);
       found.push({ host: match[host]!, port: portNumber });
       rest = rest.replace(match[0], ' ');
     }

@@ -52,15 +52,13 @@ export interface CorrelateOptions {
 }
 
 /**
- * The edges that explain a symptom: failed connections when the logs show any to a failing
- * workload, else configured targets (the logs named an address we could not map, but the
- * workload is configured to reach a workload that is failing too).
+ * The edges that explain a symptom: only connections its own logs show failing. A workload merely
+ * configured to reach another failing one is shown that way (context in the graph), but never
+ * grouped under it: any workload failing for its own reason in the window could otherwise capture it.
  */
 function causalEdges(graph: DependencyGraph, node: WorkloadNode): DependencyEdge[] {
   if (node.kind !== 'symptom') return [];
-  const edges = graph.outgoing.get(node.key) ?? [];
-  const failing = edges.filter((edge) => edge.failing);
-  return failing.length > 0 ? failing : edges;
+  return (graph.outgoing.get(node.key) ?? []).filter((edge) => edge.failing);
 }
 
 interface Path {

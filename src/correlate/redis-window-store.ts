@@ -6,7 +6,7 @@
  */
 import type { Redis } from 'ioredis';
 import { parseFailureReport, type FailureReport } from '../report/schema.js';
-import type { GroupMember, ReportWindowStore, WindowEntry } from './window-store.js';
+import type { GroupMember, ReportWindowStore, VerifiedRoot, WindowEntry } from './window-store.js';
 
 /** Adds or refreshes one entry, keeps its first arrival, drops entries older than the cutoff. */
 const PUT_SCRIPT = `
@@ -51,6 +51,18 @@ export class RedisWindowStore implements ReportWindowStore {
     return `${this.prefix}group:${rootFingerprint}`;
   }
 
+  private rootKey(dependentFingerprint: string): string {
+    return `${this.prefix}root-of:${dependentFingerprint}`;
+  }
+
+  private recoveredKey(fingerprint: string): string {
+    return `${this.prefix}recovered:${fingerprint}`;
+  }
+
+  private verifiedKey(rootFingerprint: string): string {
+    return `${this.prefix}verified:${rootFingerprint}`;
+  }
+
   async put(cluster: string, entry: { fingerprint: string; report: FailureReport }, now: number, windowMs: number): Promise<void> {
     // Keys outlive the window a little so a slow replica still finds what a fast one wrote.
     const ttlMs = Math.ceil(windowMs * 2);
@@ -75,6 +87,37 @@ export class RedisWindowStore implements ReportWindowStore {
     for (const member of members) pipeline.hset(key, member.fingerprint, JSON.stringify(member));
     pipeline.pexpire(key, ttlMs);
     await pipeline.exec();
+    // Separate keys, separate commands: they need not share a Redis Cluster slot.
+    await Promise.all(members.map((member) => this.redis.set(this.rootKey(member.fingerprint), rootFingerprint, 'PX', ttlMs)));
+  }
+
+  async rootOf(dependentFingerprint: string): Promise<string | null> {
+    return this.redis.get(this.rootKey(dependentFingerprint));
+  }
+
+  async markRecovered(fingerprints: string[], ttlMs: number): Promise<void> {
+    await Promise.all(fingerprints.map((fingerprint) => this.redis.set(this.recoveredKey(fingerprint), '1', 'PX', ttlMs)));
+  }
+
+  async recoveredAmong(fingerprints: string[]): Promise<Set<string>> {
+    if (fingerprints.length === 0) return new Set();
+    // One key per fingerprint (not one hash) so each expires on its own.
+    const values = await Promise.all(fingerprints.map((fingerprint) => this.redis.exists(this.recoveredKey(fingerprint))));
+    return new Set(fingerprints.filter((_fingerprint, index) => values[index] === 1));
+  }
+
+  async rememberVerifiedRoot(rootFingerprint: string, root: VerifiedRoot, ttlMs: number): Promise<void> {
+    await this.redis.set(this.verifiedKey(rootFingerprint), JSON.stringify(root), 'PX', ttlMs);
+  }
+
+  async verifiedRoot(rootFingerprint: string): Promise<VerifiedRoot | null> {
+    const json = await this.redis.get(this.verifiedKey(rootFingerprint));
+    if (!json) return null;
+    try {
+      return JSON.parse(json) as VerifiedRoot;
+    } catch {
+      return null;
+    }
   }
 
   async dependentsOf(rootFingerprint: string): Promise<GroupMember[]> {

@@ -34,6 +34,8 @@ export interface MarkerPayload {
   targetFile?: string;
   /** What diagnosed it (`rules`, `llm:<model>`). */
   diagnosedBy?: string;
+  /** Identity of the change the pull request makes: failures needing the same change join this thread. */
+  changeId?: string;
   createdAt: string;
 }
 
@@ -84,9 +86,28 @@ export function decodeMarker(body: string | null | undefined): MarkerPayload | n
       manifestSha: typeof raw.manifestSha === 'string' ? raw.manifestSha : undefined,
       targetFile: typeof raw.targetFile === 'string' ? raw.targetFile : undefined,
       diagnosedBy: typeof raw.diagnosedBy === 'string' ? raw.diagnosedBy : undefined,
+      changeId: typeof raw.changeId === 'string' ? raw.changeId : undefined,
       createdAt: typeof raw.createdAt === 'string' ? raw.createdAt : new Date(0).toISOString(),
     };
   } catch {
     return null;
   }
+}
+
+/**
+ * Failures of other clusters that joined the thread (same change). Their fingerprints follow the
+ * marker, which ends the body KubeCure rendered: only text after the marker is read, so a log line
+ * quoted in the body can never add a fingerprint to a thread.
+ */
+const JOINED_PATTERN = /<!-- kubecure:joined ([a-f0-9]{16,64}) -->/g;
+
+export function joinedComment(fingerprint: string): string {
+  return `<!-- kubecure:joined ${fingerprint} -->`;
+}
+
+export function findJoinedFingerprints(body: string | null | undefined): string[] {
+  const marker = lastMatch(MARKER_PATTERN, body);
+  if (!marker || marker.index === undefined) return [];
+  const after = (body ?? '').slice(marker.index + marker[0].length);
+  return [...after.matchAll(JOINED_PATTERN)].map((match) => match[1]!);
 }

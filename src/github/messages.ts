@@ -35,7 +35,10 @@ export const messages = {
   risksLabel: '**Risks:**',
   commandsSummary: 'Commands',
   commandsIntro: 'Comment on this thread with one of these, each at the start of its own line (write access needed for `retry` and `ignore`):',
-  commandRetry: '`/kubecure retry [hint]`: diagnose again, optionally with a hint for the model, and update this pull request.',
+  commandRetry: (kind: 'pull_request' | 'issue') =>
+    kind === 'pull_request'
+      ? '`/kubecure retry [hint]`: diagnose again, optionally with a hint (a value such as `use 1Gi`, or words for the model), and push the new change to this pull request.'
+      : '`/kubecure retry [hint]`: diagnose again, optionally with a hint (a value such as `use 1Gi`, or words for the model), and refresh this issue, or open a pull request when the result is confident.',
   commandExplain: '`/kubecure explain`: reply with the full reasoning and the evidence behind it.',
   commandIgnore: '`/kubecure ignore`: close this thread and stop reporting this failure until the manifest changes (`/kubecure unignore` undoes it).',
   commandHelp: '`/kubecure help`: the list of commands.',
@@ -50,7 +53,12 @@ export const messages = {
   stickyHeading: '### 🔁 This failure is still happening',
   stickyBody: (occurrences: number, firstSeen: string, lastSeen: string, cluster: string) =>
     `KubeCure has seen it **${occurrences}** time${occurrences === 1 ? '' : 's'} on cluster \`${cluster}\` (first ${firstSeen}, last ${lastSeen}).`,
+  joinedClusterHeading: (cluster: string) =>
+    `### 🌐 Also failing on cluster \`${cluster}\`\n\nThe same change fixes it: this pull request covers this cluster too.`,
   stickyLimited: (reason: string) => `A new pull request was held back: ${reason}.`,
+  heldBackHeading: '### ⏸ Reports held back during the cooldown',
+  heldBackBody: (reports: number, category: string, lastSeen: string, cooldownMinutes: number) =>
+    `KubeCure received **${reports}** more failure report${reports === 1 ? '' : 's'} for this workload within ${cooldownMinutes} minutes of this thread (\`cooldownMinutes\` in \`.github/kubecure.yml\`) and opened nothing for ${reports === 1 ? 'it' : 'them'}; the latest was **${category}** at ${lastSeen}.`,
 
   configIssueTitle: 'KubeCure cannot read .github/kubecure.yml',
   configIssueBody: (problems: { path: string; message: string }[]) =>
@@ -68,14 +76,11 @@ export const messages = {
   limitPerHour: (max: number) => `KubeCure already opened ${max} pull request${max === 1 ? '' : 's'} in the last hour`,
   limitedToIssue: (reason: string) => `A pull request was held back because ${reason}; the proposed change is below.`,
 
-  blastRadiusHeading: '### 💥 Blast radius',
-  blastRadiusIntro: (root: string, count: number) =>
-    `${count === 1 ? '1 other workload is' : `${count} other workloads are`} failing because ${root} is. They get no pull request of their own: fixing this should bring them back.`,
   dependentOf: (root: string, rootUrl: string | null, evidence: string[], workload: string) =>
     [
       '### 🔗 Root cause found elsewhere',
       '',
-      `${workload} fails because ${root} does${rootUrl ? ` (see ${rootUrl})` : ''}: KubeCure will not propose a separate fix for it.`,
+      `${workload} fails because ${root} does${rootUrl ? ` (see ${rootUrl})` : ''}: KubeCure will not propose a separate fix for it. This thread is closed once the fix of ${root} is verified and ${workload} has recovered.`,
       ...(evidence.length > 0 ? ['', ...evidence.slice(0, 3).map((line) => `- \`${escapeCell(line).replace(/`/g, "'")}\``)] : []),
     ].join('\n'),
 } as const;
@@ -104,7 +109,7 @@ export const reviewMessages = {
     '',
     '| Command | What it does | Who |',
     '| --- | --- | --- |',
-    '| `/kubecure retry [hint]` | Diagnose again, passing the hint to the model (for example `use 1Gi` or `the tag is v2.3.1`), and update this thread. | write access |',
+    '| `/kubecure retry [hint]` | Diagnose again and update this thread. A hint that names a value (`use 1Gi`, `use tag 1.4.2`, `use port 8080`) is applied as given; any other hint (`the tag is v2.3.1`) is passed to the model. | write access |',
     '| `/kubecure explain` | Reply with the full reasoning: what failed, the evidence, why the change fixes it, what else was considered, the risks. | anyone |',
     '| `/kubecure ignore` | Close this thread and stop reporting this failure until the workload\'s manifest changes. | write access |',
     '| `/kubecure unignore` | Report this failure again and reopen this thread. | write access |',
@@ -182,6 +187,8 @@ export const reviewMessages = {
       ...(cascade && cascade.recovered.length > 0 ? ['', `Recovered with it: ${cascade.recovered.map((name) => `\`${name}\``).join(', ')}.`] : []),
       ...(cascade && cascade.stillFailing.length > 0 ? ['', `Not yet reported recovered: ${cascade.stillFailing.map((name) => `\`${name}\``).join(', ')}.`] : []),
     ].join('\n'),
+  dependentRecovered: (rootPull: number) =>
+    `### ✅ Recovered with its root cause\n\nThe fix of the root cause (#${rootPull}) was verified and this workload has recovered since: closing this thread.`,
   fixFailed: (report: FailureReport, followUpUrl: string | null) =>
     [
       '### ❌ The fix did not hold',

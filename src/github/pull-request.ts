@@ -1,20 +1,26 @@
 /**
- * Writing a fix as a pull request: one commit on a fixed branch per failure
- * (`kubecure/<namespace>/<workload>-<category>`) through the Git Data API, then the pull request,
- * its labels and reviewers. Safe to run twice: an existing branch is moved to the new commit and
- * an existing pull request for it is updated instead of duplicated.
+ * Writing a fix as a pull request: one commit on a branch per change
+ * (`kubecure/<namespace>/<workload>-<category>-<change>`, the last part a short hash of the change
+ * identity) through the Git Data API, then the pull request, its labels and reviewers.
+ *
+ * Safe to run twice and safe against another failure needing the same change: a branch already
+ * holding the same tree is kept as it is (a resumed job rewrites nothing), a branch of this
+ * failure is moved to the new commit, and a branch or pull request of another failure is never
+ * overwritten: the caller joins that thread instead.
  */
 import type { FailureReport } from '../report/schema.js';
 import type { FileChange } from '../remedy/types.js';
 import type { BranchHead } from './repo-view.js';
 import { statusOf, type GitHub, type RepoRef } from './octokit.js';
+import { findFingerprint } from './marker.js';
+import { changeIdentityOf } from './change-identity.js';
 
 const REGULAR_FILE = '100644';
 
-/** A branch name git accepts, from names Kubernetes already keeps short and lowercase. */
-export function branchFor(report: Pick<FailureReport, 'workload' | 'failure'>): string {
+/** A branch name git accepts, from names Kubernetes already keeps short and lowercase, and the change's identity. */
+export function branchFor(report: Pick<FailureReport, 'workload' | 'failure'>, changes: readonly FileChange[]): string {
   const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').replace(/\.{2,}/g, '.');
-  return `kubecure/${slug(report.workload.namespace)}/${slug(report.workload.name)}-${slug(report.failure.category)}`;
+  return `kubecure/${slug(report.workload.namespace)}/${slug(report.workload.name)}-${slug(report.failure.category)}-${changeIdentityOf(changes).slice(0, 8)}`;
 }
 
 export interface BranchCommit {
@@ -24,10 +30,18 @@ export interface BranchCommit {
   branch: string;
   changes: FileChange[];
   message: string;
+  /** The failure the commit is for: a branch whose head names another fingerprint is never moved. */
+  fingerprint: string;
+}
+
+export interface BranchResult {
+  commitSha: string;
+  /** The branch already held another failure's commit for the same change, and was left as it was. */
+  heldByAnother: boolean;
 }
 
 /** Creates one commit holding every changed file on top of `base` and points `branch` at it. */
-export async function commitToBranch(octokit: GitHub, input: BranchCommit): Promise<{ commitSha: string }> {
+export async function commitToBranch(octokit: GitHub, input: BranchCommit): Promise<BranchResult> {
   const { repository, base, branch, changes, message } = input;
   const tree = await octokit.rest.git.createTree({
     ...repository,
@@ -40,10 +54,16 @@ export async function commitToBranch(octokit: GitHub, input: BranchCommit): Prom
     await octokit.rest.git.createRef({ ...repository, ref: `refs/heads/${branch}`, sha: commit.data.sha });
   } catch (error) {
     if (statusOf(error) !== 422) throw error;
-    // The branch is KubeCure's and outlived its thread (closed, or a retry after a partial write).
+    const { data: ref } = await octokit.rest.git.getRef({ ...repository, ref: `heads/${branch}` });
+    const { data: head } = await octokit.rest.git.getCommit({ ...repository, commit_sha: ref.object.sha });
+    // Already written (a retry after a partial write, or a replica that got there first): keep it.
+    if (head.tree.sha === tree.data.sha) return { commitSha: head.sha, heldByAnother: false };
+    // Another failure's commit for the same change: its thread is joined, its branch left alone.
+    if (!head.message.includes(input.fingerprint)) return { commitSha: head.sha, heldByAnother: true };
+    // This failure's branch outlived its thread (closed) or the base moved: move it to the new commit.
     await octokit.rest.git.updateRef({ ...repository, ref: `heads/${branch}`, sha: commit.data.sha, force: true });
   }
-  return { commitSha: commit.data.sha };
+  return { commitSha: commit.data.sha, heldByAnother: false };
 }
 
 export interface PullRequestInput {
@@ -56,12 +76,16 @@ export interface PullRequestInput {
   labels: string[];
   reviewers: string[];
   teamReviewers: string[];
+  /** The failure this pull request is for; an open pull request of another failure is never rewritten. */
+  fingerprint: string;
 }
 
 export interface PullRequestResult {
   number: number;
   url: string;
   created: boolean;
+  /** The branch's pull request belongs to another failure needing the same change: join its thread. */
+  sharedWith?: string;
   /** True when GitHub refused the configured reviewers (not collaborators, or the author). */
   reviewersRejected?: boolean;
 }
@@ -85,6 +109,8 @@ export async function openOrUpdatePullRequest(octokit: GitHub, input: PullReques
     const existing = await octokit.rest.pulls.list({ ...repository, head: `${repository.owner}:${input.branch}`, state: 'open' });
     const pull = existing.data[0];
     if (!pull) throw error;
+    const owner = findFingerprint(pull.body);
+    if (owner !== null && owner !== input.fingerprint) return { number: pull.number, url: pull.html_url, created: false, sharedWith: owner };
     await octokit.rest.pulls.update({ ...repository, pull_number: pull.number, title: input.title, body: input.body });
     result = { number: pull.number, url: pull.html_url, created: false };
   }
@@ -120,6 +146,7 @@ export async function writeFixPullRequest(octokit: GitHub, input: FixPullRequest
     branch: input.branch,
     changes: input.changes,
     message: input.commitMessage,
+    fingerprint: input.fingerprint,
   });
   const pull = await openOrUpdatePullRequest(octokit, { ...input, baseBranch: input.base.branch });
   return { ...pull, commitSha };

@@ -12,6 +12,8 @@ import type { RepoIndex, SourceForm, SourceLocation } from './types.js';
 /** One place the failing workload may come from, with what ranking needs to know about it. */
 export interface Candidate {
   location: SourceLocation;
+  /** The environment that renders this instance, named as `renderEnvironments` names it. */
+  environment: string;
   /** The directory that is rendered (kustomize root, chart) or the manifest file itself. */
   renderRoot: string;
   /** Every file that contributes to the workload: hints that name any of them match. */

@@ -31,6 +31,11 @@ export function findDeploymentScopes(index: RepoIndex): DeploymentScope[] {
   for (const document of index.documents) {
     if (document.kind === 'Application' && document.apiVersion.startsWith('argoproj.io/')) {
       scopes.push(...applicationScopes(document.object, document.file, document.name, document.namespace));
+    } else if (document.kind === 'ApplicationSet' && document.apiVersion.startsWith('argoproj.io/')) {
+      for (const application of generatedApplications(document.object, index.files)) {
+        const metadata = asRecord(application.metadata);
+        scopes.push(...applicationScopes(application, document.file, asString(metadata.name) ?? document.name, asString(metadata.namespace) ?? document.namespace));
+      }
     } else if (document.kind === 'Kustomization' && document.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')) {
       const spec = asRecord(document.object.spec);
       scopes.push({
@@ -106,4 +111,66 @@ const ENVIRONMENT_SYNONYMS: Record<string, string> = {
 /** The environments a name or path talks about (`prod-eu-1` → production). */
 export function environmentsIn(text: string): Set<string> {
   return new Set(pathWords(text).flatMap((word) => (ENVIRONMENT_SYNONYMS[word] ? [ENVIRONMENT_SYNONYMS[word] as string] : [])));
+}
+
+/**
+ * The Applications an ApplicationSet generates from its list and git-directory generators, its
+ * template's `{{param}}` / `{{.param}}` placeholders filled in. Generators that need a cluster or
+ * an API (cluster, SCM, pull request) are not expanded: nothing in the repository says what they yield.
+ */
+export function generatedApplications(applicationSet: Record<string, unknown>, files: string[]): Record<string, unknown>[] {
+  const spec = asRecord(applicationSet.spec);
+  const template = asRecord(spec.template);
+  const parameterSets = asArray(spec.generators).flatMap((generator) => generatorParameters(asRecord(generator), files));
+  return parameterSets.map((parameters) => fillPlaceholders(template, parameters) as Record<string, unknown>);
+}
+
+function generatorParameters(generator: Record<string, unknown>, files: string[]): Record<string, string>[] {
+  const list = asRecord(generator.list);
+  if (Array.isArray(list.elements)) {
+    return list.elements.filter(isRecord).map((element) => flatten(element));
+  }
+  const git = asRecord(generator.git);
+  if (Array.isArray(git.directories)) {
+    const directories = new Set(files.map(dirOf).filter((dir) => dir !== ''));
+    const included = git.directories.filter(isRecord).filter((entry) => entry.exclude !== true).map((entry) => asString(entry.path) ?? '');
+    const excluded = git.directories.filter(isRecord).filter((entry) => entry.exclude === true).map((entry) => asString(entry.path) ?? '');
+    return [...directories]
+      .filter((dir) => included.some((pattern) => globMatches(pattern, dir)) && !excluded.some((pattern) => globMatches(pattern, dir)))
+      .sort()
+      .map((dir) => {
+        const segments = dir.split('/');
+        const parameters: Record<string, string> = { path: dir, 'path.path': dir, 'path.basename': segments[segments.length - 1] ?? dir, 'path.basenameNormalized': (segments[segments.length - 1] ?? dir).replace(/[^a-zA-Z0-9-]/g, '-') };
+        segments.forEach((segment, position) => (parameters[`path[${position}]`] = segment));
+        return parameters;
+      });
+  }
+  return [];
+}
+
+/** Nested element values become dotted parameters (`values.namespace`), as Argo CD flattens them. */
+function flatten(value: Record<string, unknown>, prefix = ''): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [key, inner] of Object.entries(value)) {
+    if (isRecord(inner)) Object.assign(flat, flatten(inner, `${prefix}${key}.`));
+    else if (typeof inner === 'string' || typeof inner === 'number' || typeof inner === 'boolean') flat[`${prefix}${key}`] = String(inner);
+  }
+  return flat;
+}
+
+/** `{{ cluster }}` (fasttemplate) and `{{ .cluster }}` (Go template) both name a parameter. */
+function fillPlaceholders(value: unknown, parameters: Record<string, string>): unknown {
+  if (typeof value === 'string') {
+    return value.replace(/\{\{\s*\.?([\w.\-[\]]+)\s*\}\}/g, (whole, name: string) => parameters[name] ?? whole);
+  }
+  if (Array.isArray(value)) return value.map((item) => fillPlaceholders(item, parameters));
+  if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, fillPlaceholders(inner, parameters)]));
+  return value;
+}
+
+/** Argo CD's directory patterns: `*` within one path segment, otherwise literal. */
+function globMatches(pattern: string, dir: string): boolean {
+  const normalized = normalizeRepoPath(pattern);
+  const expression = normalized.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*');
+  return new RegExp(`^${expression}$`).test(dir);
 }

@@ -1,12 +1,13 @@
 /**
  * Indexes every YAML manifest of a repository once, so locating a workload is a lookup instead of
- * a crawl. Files that do not parse, and Helm templates, are kept readable but yield no documents.
+ * a crawl. Files that do not parse, and the templates of Helm charts, are kept readable but yield
+ * no documents; every file skipped for not parsing is named with its reason in `warnings`.
  */
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import type { ManifestDocument, RepoIndex, RepoView } from './types.js';
 import { compilePathPattern } from './posix-path.js';
-import { isRecord, isYamlFile, looksLikeTemplate, parseYamlText, rememberParsed } from './yaml-read.js';
+import { filesOf, isChartTemplate, isRecord, isYamlFile, parseYamlText, rememberParsed, skipReason } from './yaml-read.js';
 
 export interface IndexOptions {
   /** Restrict indexing to these globs (`apps/**`, `*.yml`) or directory prefixes (`apps/checkout`). */
@@ -32,16 +33,18 @@ export async function indexRepository(repo: RepoView, options: IndexOptions = {}
   const index: RepoIndex = { repo, files, documents: [], warnings: [], readFile };
   const yamlFiles = files.filter(isYamlFile);
   const contents = await Promise.all(yamlFiles.map((file) => readFile(file)));
+  const known = filesOf(index);
   yamlFiles.forEach((file, position) => {
     const text = contents[position];
     if (text === null || text === undefined) return;
-    if (looksLikeTemplate(text)) {
+    // Chart templates are read as templates by the Helm source forms, not as manifests.
+    if (isChartTemplate(file, known)) {
       rememberParsed(index, file, null);
       return;
     }
     const parsed = parseYamlText(text);
     if (!parsed.ok) {
-      const warning = `${file}: skipped, not valid YAML (${parsed.error})`;
+      const warning = skipReason(file, text, parsed.error);
       index.warnings.push(warning);
       logger.warn({ file, error: parsed.error }, 'skipping a YAML file that does not parse');
       rememberParsed(index, file, null);
@@ -61,7 +64,7 @@ function scopeFilter(patterns: string[] | undefined): (file: string) => boolean 
 }
 
 /** A document becomes one manifest, or one per item for `kind: List`. */
-function manifestsOf(file: string, documentIndex: number, value: unknown): ManifestDocument[] {
+export function manifestsOf(file: string, documentIndex: number, value: unknown): ManifestDocument[] {
   if (!isKubernetesObject(value)) return [];
   if (value.kind === 'List' || (value.kind.endsWith('List') && Array.isArray(value.items))) {
     const items = Array.isArray(value.items) ? value.items : [];

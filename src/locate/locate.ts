@@ -45,7 +45,7 @@ export async function locateWorkload(report: FailureReport, index: RepoIndex, lo
 
 function withReasons(entry: RankedCandidate): SourceLocation {
   const location = entry.candidate.location;
-  return { ...location, via: [...entry.reasons, ...location.via] };
+  return { ...location, environment: entry.candidate.environment, via: [...entry.reasons, ...location.via] };
 }
 
 /** Same-kind workloads whose name shares a word with the wanted one: help for the issue body. */

@@ -1,17 +1,19 @@
 /**
  * Orders candidates the way a person would: what the cluster says about the source first (hints),
- * then the namespace, then whether the path belongs to the failing cluster or its environment.
- * Candidates that tie on all three are reported as ambiguous, never silently chosen between.
+ * then the namespace, then whether the candidate renders the values the pod actually runs with,
+ * then whether the path belongs to the failing cluster or its environment.
+ * Candidates that tie on all of them are reported as ambiguous, never silently chosen between.
  */
 import type { Candidate, SourceContext } from './candidate.js';
 import type { DeploymentScope } from './gitops-objects.js';
 import { environmentsIn } from './gitops-objects.js';
 import { isWithin } from './posix-path.js';
+import { matchLiveValues } from './live-match.js';
 
 export interface RankedCandidate {
   candidate: Candidate;
   /** Comparable scores, most important first. */
-  scores: [hint: number, namespace: number, cluster: number];
+  scores: [hint: number, namespace: number, live: number, cluster: number];
   reasons: string[];
 }
 
@@ -74,6 +76,20 @@ function namespaceScore(candidate: Candidate, context: SourceContext, reasons: s
   return candidate.namespace === null ? 1 : 0;
 }
 
+/** Observed values break ties between copies: a copy that renders another value is not what runs. */
+function liveScore(candidate: Candidate, context: SourceContext, reasons: string[]): number {
+  const match = matchLiveValues(candidate.location.workload, context.kind, context.report.pod.spec);
+  if (match.verdict === 'matches') {
+    reasons.push(`renders the live values of the pod (${match.compared} observed field${match.compared === 1 ? '' : 's'})`);
+    return 2;
+  }
+  if (match.verdict === 'differs') {
+    reasons.push(`renders ${match.field} = ${match.rendered}, but the pod runs ${match.live}`);
+    return 0;
+  }
+  return 1;
+}
+
 function clusterScore(candidate: Candidate, context: SourceContext, reasons: string[]): number {
   const cluster = context.report.cluster.toLowerCase();
   const deploying = context.scopes.filter((scope) => scope.cluster !== null && deployedBy(candidate, scope));
@@ -97,7 +113,12 @@ function clusterScore(candidate: Candidate, context: SourceContext, reasons: str
 export function rankCandidates(candidates: Candidate[], context: SourceContext): RankedCandidate[] {
   const ranked = candidates.map((candidate) => {
     const reasons: string[] = [];
-    const scores: RankedCandidate['scores'] = [hintScore(candidate, context, reasons), namespaceScore(candidate, context, reasons), clusterScore(candidate, context, reasons)];
+    const scores: RankedCandidate['scores'] = [
+      hintScore(candidate, context, reasons),
+      namespaceScore(candidate, context, reasons),
+      liveScore(candidate, context, reasons),
+      clusterScore(candidate, context, reasons),
+    ];
     return { candidate, scores, reasons };
   });
   return ranked.sort((a, b) => compareScores(b.scores, a.scores) || a.candidate.environmentPath.localeCompare(b.candidate.environmentPath));

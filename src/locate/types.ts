@@ -58,8 +58,11 @@ export interface SourceLocation {
   file: string;
   documentIndex: number;
   kind: string;
+  /** The instance's name and namespace as rendered (prefixes, suffixes, overlay namespace applied). */
   name: string;
   namespace: string | null;
+  /** The environment that renders this instance, as `renderEnvironments` names it. */
+  environment?: string;
   /**
    * The workload as the repository declares it, with overlays/patches/values applied as far as
    * they can be without running kustomize or helm. Null when it cannot be reconstructed.

@@ -13,9 +13,25 @@ export function isYamlFile(path: string): boolean {
   return /\.ya?ml$/i.test(path);
 }
 
-/** Go-template actions make a file a Helm template: its text is not YAML until rendered. */
-export function looksLikeTemplate(text: string): boolean {
-  return text.includes('{{');
+/**
+ * A Helm template is a file under the `templates/` directory of a chart (a directory holding
+ * `Chart.yaml`): its text is not YAML until rendered. What a file is decides, not what it
+ * contains: `{{PROJECT_ID}}` inside a shell command of a plain manifest is just text.
+ */
+export function isChartTemplate(file: string, files: ReadonlySet<string>): boolean {
+  const segments = file.split('/');
+  for (let position = segments.length - 2; position >= 0; position -= 1) {
+    if (segments[position] !== 'templates') continue;
+    const chartDir = segments.slice(0, position).join('/');
+    if (files.has(chartDir === '' ? 'Chart.yaml' : `${chartDir}/Chart.yaml`)) return true;
+  }
+  return false;
+}
+
+/** Why a file that failed to parse was skipped: Go-template actions outside a chart are named as such. */
+export function skipReason(file: string, text: string, error: string): string {
+  const templated = text.includes('{{') ? ' (it contains Go-template actions but is not under a chart\'s templates/ directory)' : '';
+  return `${file}: skipped, not valid YAML${templated} (${error})`;
 }
 
 export type ParsedYaml = { ok: true; documents: YamlValues } | { ok: false; error: string };
@@ -51,6 +67,18 @@ export function asString(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
 }
 
+const fileSets = new WeakMap<RepoIndex, ReadonlySet<string>>();
+
+/** The index's file list as a set, built once per index. */
+export function filesOf(index: RepoIndex): ReadonlySet<string> {
+  let files = fileSets.get(index);
+  if (!files) {
+    files = new Set(index.files);
+    fileSets.set(index, files);
+  }
+  return files;
+}
+
 /** Parsed documents per file, shared by every stage that reads the same index. */
 const parsedByIndex = new WeakMap<RepoIndex, Map<string, YamlValues | null>>();
 
@@ -68,7 +96,7 @@ export async function readYamlDocuments(index: RepoIndex, file: string): Promise
   const cached = parsedByIndex.get(index)?.get(file);
   if (cached !== undefined) return cached;
   const text = await index.readFile(file);
-  const parsed = text === null || looksLikeTemplate(text) ? null : parseYamlText(text);
+  const parsed = text === null || isChartTemplate(file, filesOf(index)) ? null : parseYamlText(text);
   const documents = parsed?.ok ? parsed.documents : null;
   rememberParsed(index, file, documents);
   return documents;

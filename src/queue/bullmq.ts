@@ -1,12 +1,19 @@
 /**
  * The durable queue: BullMQ on Redis. Several App replicas share it; a job whose worker dies is
  * picked up by another once its lock expires (stalled-job recovery), failed jobs retry with
- * exponential backoff, and reports of one failure within the dedup window share one job.
+ * exponential backoff, and reports of one failure share one job while it waits to start.
+ *
+ * Redis faults: an add that Redis cannot take within `enqueueTimeoutMs` fails (the intake answers
+ * 503, so the agent keeps the report and retries) instead of waiting in ioredis's offline queue;
+ * a job that runs past `jobTimeoutMs` fails and is retried, so a worker stuck on a request that
+ * never returns does not hold its job (renewing the lock) forever; readiness means Redis answers
+ * and, once started, the worker is running.
  */
 import { randomUUID } from 'node:crypto';
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { silentLogger, type Logger } from '../logger.js';
+import { joinReports, withoutBookkeeping, type CoalescedJob } from './coalesce.js';
 import {
   DEFAULT_DEDUP_WINDOW_MS,
   DEFAULT_RETRY_POLICY,
@@ -31,8 +38,55 @@ export interface BullMqQueueOptions {
   lockDuration?: number;
   /** How often workers look for stalled jobs. */
   stalledInterval?: number;
+  /** How long an add may wait for Redis before the report is refused (default 5 s). */
+  enqueueTimeoutMs?: number;
+  /** How long one run of a job may take before it fails and is retried (default 10 min). */
+  jobTimeoutMs?: number;
   logger?: Logger;
 }
+
+const DEFAULT_ENQUEUE_TIMEOUT_MS = 5_000;
+const DEFAULT_JOB_TIMEOUT_MS = 10 * 60_000;
+
+/** The promise's result, or a rejection once `ms` have passed (the work itself is not cancelled). */
+async function withDeadline<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A job's data in Redis: the report job, and the dedup key later reports of its failure join it by. */
+type StoredJob = CoalescedJob & { dedupKey?: string };
+
+/**
+ * Joins a report to the job holding its dedup key, atomically with respect to the job starting
+ * (which deletes the key): either the report is in the job's joined list before the job reads it,
+ * or the key is gone and the caller queues a job of its own.
+ * KEYS[1] dedup key; ARGV[1] joined-list key prefix, ARGV[2] the report job (JSON), ARGV[3] list TTL (s).
+ */
+const JOIN_SCRIPT = `
+local holder = redis.call('GET', KEYS[1])
+if not holder then return false end
+redis.call('RPUSH', ARGV[1] .. holder, ARGV[2])
+redis.call('EXPIRE', ARGV[1] .. holder, tonumber(ARGV[3]))
+return holder`;
+
+/**
+ * A job starting: its dedup key stops taking reports (if it is still this job's), and the
+ * reports that joined it are read. KEYS[1] dedup key, KEYS[2] joined list; ARGV[1] job id.
+ */
+const START_SCRIPT = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return redis.call('LRANGE', KEYS[2], 0, -1)`;
+
+/** Joined reports wait for their job at most this long (a job retries for well under a week). */
+const JOINED_TTL_SECONDS = 7 * 24 * 3600;
 
 export class BullMqJobQueue implements JobQueue {
   readonly durable = true;
@@ -40,8 +94,10 @@ export class BullMqJobQueue implements JobQueue {
   readonly #retry: RetryPolicy;
   readonly #logger: Logger;
   readonly #connection: Redis;
-  readonly #queue: Queue<ReportJob>;
-  #worker: Worker<ReportJob> | null = null;
+  readonly #producer: Redis;
+  readonly #queue: Queue<StoredJob>;
+  #worker: Worker<StoredJob> | null = null;
+  #startRequested = false;
 
   constructor(options: BullMqQueueOptions) {
     this.#options = options;
@@ -49,7 +105,25 @@ export class BullMqJobQueue implements JobQueue {
     this.#logger = options.logger ?? silentLogger;
     // BullMQ workers block on Redis; they need a connection that never gives up on a command.
     this.#connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
-    this.#queue = new Queue<ReportJob>(this.#name, { connection: this.#connection, prefix: this.#prefix });
+    this.#reportOutages(this.#connection);
+    // The producer fails fast while Redis is down (no offline queue): a report the intake refused
+    // with 503 must not be queued later behind the agent's back, when the agent sends it again.
+    this.#producer = new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    this.#producer.on('error', () => undefined); // reported once by the main connection
+    this.#queue = new Queue<StoredJob>(this.#name, { connection: this.#producer, prefix: this.#prefix });
+  }
+
+  /** One warning when Redis goes away and one line when it is back, not one per reconnect attempt. */
+  #reportOutages(connection: Redis): void {
+    let down = false;
+    connection.on('error', (error: Error) => {
+      if (!down) this.#logger.warn({ err: error }, 'Redis unreachable: reports are refused with 503 until it answers again');
+      down = true;
+    });
+    connection.on('ready', () => {
+      if (down) this.#logger.info('Redis answers again: the queue resumes');
+      down = false;
+    });
   }
 
   get #name(): string {
@@ -60,24 +134,67 @@ export class BullMqJobQueue implements JobQueue {
     return this.#options.prefix ?? 'kubecure';
   }
 
+  /** Where KubeCure's own coalescing keys live, beside BullMQ's keys for the queue. */
+  #key(part: string): string {
+    return `${this.#prefix}:${this.#name}:coalesce:${part}`;
+  }
+
   async enqueue(job: ReportJob, options: { dedupKey: string }): Promise<EnqueueResult> {
-    const id = randomUUID();
-    const added = await this.#queue.add(job.type, job, {
-      jobId: id,
-      attempts: this.#retry.attempts,
-      backoff: { type: 'exponential', delay: this.#retry.backoffMs },
-      deduplication: { id: options.dedupKey, ttl: this.#options.dedupWindowMs ?? DEFAULT_DEDUP_WINDOW_MS },
-      removeOnComplete: { age: 24 * 3600, count: 1000 },
-      removeOnFail: { age: 7 * 24 * 3600 },
-    });
-    // A deduplicated add answers with the job that already holds the key.
-    const actualId = added.id ?? id;
-    return { id: actualId, coalesced: actualId !== id };
+    // Answered only once Redis holds the job: the intake's 202 means "durably queued".
+    const timeoutMs = this.#options.enqueueTimeoutMs ?? DEFAULT_ENQUEUE_TIMEOUT_MS;
+    return withDeadline(this.#enqueue(job, options.dedupKey), timeoutMs, 'Redis did not take the job in time');
+  }
+
+  async #enqueue(job: ReportJob, key: string): Promise<EnqueueResult> {
+    const dedupKey = this.#key(`key:${key}`);
+    // A holder that starts between our two steps frees the key for us: take it on the next round.
+    for (let round = 0; round < 3; round += 1) {
+      const id = randomUUID();
+      const window = this.#options.dedupWindowMs ?? DEFAULT_DEDUP_WINDOW_MS;
+      if ((await this.#producer.set(dedupKey, id, 'PX', window, 'NX')) === 'OK') {
+        try {
+          await this.#queue.add(job.type, { ...job, dedupKey }, {
+            jobId: id,
+            attempts: this.#retry.attempts,
+            backoff: { type: 'exponential', delay: this.#retry.backoffMs },
+            removeOnComplete: { age: 24 * 3600, count: 1000 },
+            removeOnFail: { age: 7 * 24 * 3600 },
+          });
+        } catch (error) {
+          // No job holds the key: later reports must not join a job that does not exist.
+          await this.#producer.del(dedupKey).catch(() => undefined);
+          throw error;
+        }
+        return { id, coalesced: false };
+      }
+      const holder = (await this.#producer.eval(JOIN_SCRIPT, 1, dedupKey, this.#key('joined:'), JSON.stringify(job), JOINED_TTL_SECONDS)) as string | null;
+      if (holder) return { id: holder, coalesced: true };
+    }
+    throw new Error(`could not queue the report: the dedup key ${key} kept changing hands`);
+  }
+
+  /**
+   * The job's data with every report that joined it before it started. Recorded in the job before
+   * the joined list is deleted, and idempotent, so a crash in between loses and doubles nothing.
+   */
+  async #claimJoined(job: Job<StoredJob>): Promise<CoalescedJob> {
+    const { dedupKey, ...stored } = job.data;
+    if (!dedupKey || !job.id) return stored;
+    const joinedKey = this.#key(`joined:${job.id}`);
+    const joined = (await this.#connection.eval(START_SCRIPT, 2, dedupKey, joinedKey, job.id)) as string[];
+    if (joined.length === 0) return stored;
+    const merged = joined.reduce<CoalescedJob>((into, text) => joinReports(into, JSON.parse(text) as ReportJob), stored);
+    await job.updateData({ ...merged, dedupKey });
+    await this.#connection.del(joinedKey);
+    return merged;
   }
 
   async start(handler: JobHandler): Promise<void> {
-    this.#worker = new Worker<ReportJob>(this.#name, (job, token) => this.#process(job, token, handler), {
-      connection: this.#connection.duplicate(),
+    this.#startRequested = true;
+    const workerConnection = this.#connection.duplicate();
+    workerConnection.on('error', () => undefined); // reported once by the main connection
+    this.#worker = new Worker<StoredJob>(this.#name, (job, token) => this.#process(job, token, handler), {
+      connection: workerConnection,
       prefix: this.#prefix,
       concurrency: this.#options.concurrency ?? 2,
       lockDuration: this.#options.lockDuration ?? 60_000,
@@ -92,9 +209,11 @@ export class BullMqJobQueue implements JobQueue {
     this.#logger.info({ queue: this.#name, prefix: this.#prefix }, 'Processing report jobs from Redis');
   }
 
-  async #process(job: Job<ReportJob>, token: string | undefined, handler: JobHandler): Promise<void> {
+  async #process(job: Job<StoredJob>, token: string | undefined, handler: JobHandler): Promise<void> {
     try {
-      await handler(job.data, { id: job.id ?? '', attempt: job.attemptsMade + 1 });
+      const timeoutMs = this.#options.jobTimeoutMs ?? DEFAULT_JOB_TIMEOUT_MS;
+      const data = await this.#claimJoined(job);
+      await withDeadline(handler(withoutBookkeeping(data), { id: job.id ?? '', attempt: job.attemptsMade + 1 }), timeoutMs, `job ran longer than ${timeoutMs} ms`);
     } catch (error) {
       if (error instanceof RetryLaterError && token) {
         this.#logger.info({ jobId: job.id, delayMs: error.delayMs }, `Report job postponed: ${error.message}`);
@@ -108,11 +227,19 @@ export class BullMqJobQueue implements JobQueue {
   }
 
   async ready(): Promise<boolean> {
+    return (await this.problem()) === null;
+  }
+
+  /** Why this replica cannot take and make progress on work, or null when it can. */
+  async problem(): Promise<string | null> {
     try {
-      return (await this.#connection.ping()) === 'PONG';
+      const pong = await withDeadline(this.#connection.ping(), 1_000, 'no answer');
+      if (pong !== 'PONG') return 'redis-unreachable';
     } catch {
-      return false;
+      return 'redis-unreachable';
     }
+    if (this.#startRequested && !this.#worker?.isRunning()) return 'worker-not-running';
+    return null;
   }
 
   /** Counts by state, for tests and metrics. */
@@ -123,6 +250,7 @@ export class BullMqJobQueue implements JobQueue {
   async close(): Promise<void> {
     await this.#worker?.close();
     await this.#queue.close();
+    this.#producer.disconnect();
     this.#connection.disconnect();
   }
 }

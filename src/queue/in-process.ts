@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { silentLogger, type Logger } from '../logger.js';
+import { joinReports, withoutBookkeeping, type CoalescedJob } from './coalesce.js';
 import {
   backoffDelay,
   DEFAULT_DEDUP_WINDOW_MS,
@@ -26,7 +27,7 @@ export interface InProcessQueueOptions {
 
 interface QueuedJob {
   id: string;
-  job: ReportJob;
+  job: CoalescedJob;
   attempt: number;
   dedupKey: string;
 }
@@ -38,8 +39,8 @@ export class InProcessJobQueue implements JobQueue {
   readonly #concurrency: number;
   readonly #logger: Logger;
   readonly #waiting: QueuedJob[] = [];
-  /** dedup key → job id and the time the window closes. */
-  readonly #recent = new Map<string, { id: string; until: number }>();
+  /** dedup key → the job not yet started that later reports join, until the window closes. */
+  readonly #recent = new Map<string, { queued: QueuedJob; until: number }>();
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #idleWaiters: (() => void)[] = [];
   #handler: JobHandler | null = null;
@@ -57,9 +58,12 @@ export class InProcessJobQueue implements JobQueue {
   async enqueue(job: ReportJob, options: { dedupKey: string }): Promise<EnqueueResult> {
     const now = Date.now();
     const recent = this.#recent.get(options.dedupKey);
-    if (recent && recent.until > now) return { id: recent.id, coalesced: true };
+    if (recent && recent.until > now) {
+      recent.queued.job = joinReports(recent.queued.job, job);
+      return { id: recent.queued.id, coalesced: true };
+    }
     const queued: QueuedJob = { id: randomUUID(), job, attempt: 1, dedupKey: options.dedupKey };
-    this.#recent.set(options.dedupKey, { id: queued.id, until: now + this.#dedupWindowMs });
+    this.#recent.set(options.dedupKey, { queued, until: now + this.#dedupWindowMs });
     this.#forgetExpired(now);
     this.#waiting.push(queued);
     this.#drain();
@@ -105,8 +109,10 @@ export class InProcessJobQueue implements JobQueue {
   }
 
   async #run(queued: QueuedJob): Promise<void> {
+    // Started: the job has read its report, so the next report of this failure is a job of its own.
+    if (this.#recent.get(queued.dedupKey)?.queued === queued) this.#recent.delete(queued.dedupKey);
     try {
-      await this.#handler!(queued.job, { id: queued.id, attempt: queued.attempt });
+      await this.#handler!(withoutBookkeeping(queued.job), { id: queued.id, attempt: queued.attempt });
     } catch (error) {
       if (error instanceof RetryLaterError) {
         this.#logger.info({ jobId: queued.id, delayMs: error.delayMs }, `Report job postponed: ${error.message}`);

@@ -18,7 +18,7 @@ export type JobHandler = (job: ReportJob, info: JobInfo) => Promise<void>;
 
 export interface EnqueueResult {
   id: string;
-  /** True when a job with the same dedup key was already queued and this report joined it. */
+  /** True when a job with the same dedup key was queued and not yet started, and this report joined it. */
   coalesced: boolean;
 }
 
@@ -30,6 +30,8 @@ export interface JobQueue {
   start(handler: JobHandler): Promise<void>;
   /** Whether the queue can accept jobs (Redis reachable). */
   ready(): Promise<boolean>;
+  /** Why this replica cannot take and make progress on work (`redis-unreachable`, `worker-not-running`), or null. */
+  problem?(): Promise<string | null>;
   close(): Promise<void>;
 }
 
@@ -65,9 +67,9 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 8, backoffMs: 5_000 };
 
 /**
- * Reports of one failure within this window share one job. It must stay well below the agent's
- * debounce window (10 minutes): the agent's next report carries the new occurrence count, and
- * coalescing it into a finished job would lose that count.
+ * Reports of one failure join the job queued for it while that job has not started, for at most
+ * this long. A started or finished job never takes a report (see coalesce.ts): the report would
+ * be lost, so it becomes a job of its own.
  */
 export const DEFAULT_DEDUP_WINDOW_MS = 60_000;
 

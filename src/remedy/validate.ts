@@ -1,7 +1,8 @@
 /**
  * The checks a proposed edit must pass before it may become a pull request: it parses, it is
  * still valid for its kind, it only touches what the failure class's allowlist allows, resources
- * stay in bounds, and it addresses the failure. Every check explains itself to the reviewer.
+ * stay in bounds, it addresses the failure, and (when the environments were rendered) it reaches
+ * only the environment that failed. Every check explains itself to the reviewer.
  */
 import type { FailureCategory } from '../report/categories.js';
 import type { ValidationCheck, ValidationResult } from './types.js';
@@ -13,6 +14,7 @@ import { schemaCheck } from './checks/schema.js';
 import { policyCheck, type PatchTarget } from './checks/policy.js';
 import { boundsCheck } from './checks/bounds.js';
 import { effectiveCheck } from './checks/effective.js';
+import { scopeCheck, type ScopeInput } from './checks/scope.js';
 
 export interface ValidationInput {
   category: FailureCategory;
@@ -26,6 +28,8 @@ export interface ValidationInput {
   errorLines?: readonly string[];
   /** The located workload, the one document the edit may touch. */
   target?: PatchTarget;
+  /** Which environments the edit changes, rendered before and after; absent when not rendered. */
+  scope?: ScopeInput;
 }
 
 function skipped(name: string): ValidationCheck {
@@ -37,7 +41,7 @@ export function validateEdits(input: ValidationInput): ValidationResult {
   const parse = parseCheck(files);
   const checks: ValidationCheck[] = [parse];
   if (!parse.passed) {
-    checks.push(...['schema', 'policy', 'bounds', 'effective'].map(skipped));
+    checks.push(...['schema', 'policy', 'bounds', 'effective', ...(input.scope ? ['scope'] : [])].map(skipped));
   } else {
     const changes = files.flatMap((file) => file.changes);
     const gate = { category: input.category, container: input.container, facts: input.facts ?? NO_FACTS, errorLines: input.errorLines ?? [] };
@@ -47,6 +51,7 @@ export function validateEdits(input: ValidationInput): ValidationResult {
       boundsCheck(changes, input.policy),
       effectiveCheck(input.category, input.container, changes, input.policy),
     );
+    if (input.scope) checks.push(scopeCheck(input.scope));
   }
   return { passed: checks.every((check) => check.passed), checks };
 }

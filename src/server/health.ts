@@ -1,6 +1,8 @@
 /**
  * Kubernetes probes and Prometheus: `/kubecure/healthz` (the process answers),
- * `/kubecure/readyz` (it can queue work: Redis reachable when configured) and `/metrics`.
+ * `/kubecure/readyz` (it can take and make progress on work: Redis answers and the worker runs)
+ * and `/metrics`. Both probes are served even while Redis is down, so "Redis down" (readyz 503
+ * with its reason, healthz 200) can be told from "process dead".
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JobQueue } from '../queue/types.js';
@@ -17,8 +19,9 @@ export function createHealthHandler(options: { queue: JobQueue; metrics: AppMetr
     const path = pathOf(req);
     if (path === HEALTH_PATH) return sendJson(res, 200, { ok: true });
     if (path === READY_PATH) {
-      const ready = await options.queue.ready();
-      return sendJson(res, ready ? 200 : 503, { ok: ready, queue: options.queue.durable ? 'redis' : 'in-process' });
+      const problem = options.queue.problem ? await options.queue.problem() : (await options.queue.ready()) ? null : 'queue-unavailable';
+      const queue = options.queue.durable ? 'redis' : 'in-process';
+      return sendJson(res, problem ? 503 : 200, problem ? { ok: false, queue, reason: problem } : { ok: true, queue });
     }
     if (path === METRICS_PATH) {
       const text = await options.metrics.registry.metrics();

@@ -147,6 +147,9 @@ export function createIntakeHandler(options: IntakeOptions) {
     return { accepted: true, jobId: queued.id, coalesced: queued.coalesced };
   }
 
+  /** Seconds the agent waits before resending a report the queue could not take (Redis down). */
+  const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
   return async function handleReport(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     if (pathOf(req) !== REPORTS_PATH) return false;
     if (req.method !== 'POST') {
@@ -159,6 +162,8 @@ export function createIntakeHandler(options: IntakeOptions) {
     } catch (error) {
       logger.error({ err: error }, 'Report intake failed');
       options.metrics.reportsRejected.inc({ reason: 'unavailable' });
+      // Nothing was queued: the agent keeps the report and sends it again after this delay.
+      res.setHeader('retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
       return sendError(res, 503, 'report could not be queued; retry later');
     }
     if (result.accepted) return sendJson(res, 202, { jobId: result.jobId, coalesced: result.coalesced });

@@ -1,5 +1,9 @@
 /** The App's Prometheus metrics, in their own registry so tests and embedders do not collide. */
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { WriteBacklog } from '../github/write-budget.js';
+
+/** Reads the shared write backlog of the installations this replica has written to, at scrape time. */
+export type WriteBacklogSource = () => Promise<Map<string, WriteBacklog>>;
 
 export class AppMetrics {
   readonly registry = new Registry();
@@ -19,6 +23,12 @@ export class AppMetrics {
     name: 'kubecure_jobs_total',
     help: 'Report jobs finished, by outcome (pull_request, issue, recurrence, dropped reasons, error).',
     labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly reportsDropped = new Counter({
+    name: 'kubecure_reports_dropped_total',
+    help: 'Failure reports that led to no new thread, by reason (not-opted-in, cooldown, awaiting-rollout, …).',
+    labelNames: ['reason'] as const,
     registers: [this.registry],
   });
   readonly pullRequests = new Counter({
@@ -46,6 +56,59 @@ export class AppMetrics {
     buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
     registers: [this.registry],
   });
+
+  readonly writes = new Counter({
+    name: 'kubecure_github_writes_total',
+    help: 'Content-creating GitHub requests made through the write budget, by installation.',
+    labelNames: ['installation'] as const,
+    registers: [this.registry],
+  });
+  readonly writePauses = new Counter({
+    name: 'kubecure_github_write_pauses_total',
+    help: 'Secondary rate limits that paused an installation\'s writes on every replica.',
+    labelNames: ['installation'] as const,
+    registers: [this.registry],
+  });
+  #backlogSource: WriteBacklogSource | null = null;
+  readonly writeBacklog = new Gauge({
+    name: 'kubecure_write_backlog',
+    help: 'Writes reserved and not yet due for an installation, across every replica.',
+    labelNames: ['installation'] as const,
+    registers: [this.registry],
+    collect: () => this.#collectBacklog((installation, backlog) => this.writeBacklog.set({ installation }, backlog.writes)),
+  });
+  readonly writeEta = new Gauge({
+    name: 'kubecure_write_eta_seconds',
+    help: 'Seconds until an installation\'s reserved writes are due, including a rate-limit pause.',
+    labelNames: ['installation'] as const,
+    registers: [this.registry],
+    collect: () => this.#collectBacklog((installation, backlog) => this.writeEta.set({ installation }, backlog.etaSeconds)),
+  });
+  readonly queueJobs = new Gauge({
+    name: 'kubecure_queue_jobs',
+    help: 'Report jobs in the queue by state (waiting, delayed, active), across every replica.',
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+    collect: async () => {
+      for (const [state, count] of Object.entries((await this.#queueSource?.().catch(() => null)) ?? {})) this.queueJobs.set({ state }, count);
+    },
+  });
+  #queueSource: (() => Promise<Record<string, number>>) | null = null;
+
+  /** Where the queue gauge reads from (the durable queue's job counts). */
+  watchQueue(source: () => Promise<Record<string, number>>): void {
+    this.#queueSource = source;
+  }
+
+  /** Where the write backlog gauges read from (the runtime's write budget). */
+  watchWriteBacklog(source: WriteBacklogSource): void {
+    this.#backlogSource = source;
+  }
+
+  async #collectBacklog(record: (installation: string, backlog: WriteBacklog) => void): Promise<void> {
+    if (!this.#backlogSource) return;
+    for (const [installation, backlog] of await this.#backlogSource()) record(installation, backlog);
+  }
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'kubecure_' });

@@ -6,7 +6,9 @@
  *   label it `kubecure:fix-failed`, open a follow-up issue linking the history. The follow-up
  *   carries the fingerprint, so later reports are counted there, and as the newest thread for
  *   the workload it holds the cooldown: no second automatic pull request meanwhile;
- * - the fix was verified earlier, already failed, or predates verification: the usual flow decides.
+ * - the fix was verified and the failure came back: the fix failed all the same (verification saw
+ *   the workload healthy for a while; a recurrence after that is still this fix not holding);
+ * - the fix already failed, or predates verification: the usual flow decides.
  */
 import type { Logger } from '../logger.js';
 import type { FailureReport } from '../report/schema.js';
@@ -71,14 +73,15 @@ export async function checkFailureAfterMerge(input: AfterMergeInput): Promise<Af
   if (!merged) return { action: 'none' };
   const { data: pull } = await octokit.rest.pulls.get({ ...repository, pull_number: merged.number });
   const labels = labelNames(pull.labels);
-  // Only a fix still awaiting verification can fail; verified, failed or older fixes are history.
-  if (!labels.includes(VERIFY_LABELS.awaiting)) return { action: 'none' };
+  // A failed fix is history (its follow-up counts later reports); so is a fix older than verification.
+  const state = labels.includes(VERIFY_LABELS.verified) ? VERIFY_LABELS.verified : labels.includes(VERIFY_LABELS.awaiting) ? VERIFY_LABELS.awaiting : null;
+  if (!state) return { action: 'none' };
 
   const mergedAt = new Date(pull.merged_at ?? merged.createdAt);
   const settleMs = Math.max(MIN_SETTLE_MS, config.cooldownMinutes * 60_000);
-  if (Date.parse(report.observedAt) <= mergedAt.getTime() || !rolledOut(report, merged.marker?.report ?? null, mergedAt, settleMs)) {
-    return { action: 'awaiting-rollout', pull: merged.number };
-  }
+  // A verified fix rolled out by definition: the recovery that verified it ran the new spec.
+  const awaitingRollout = Date.parse(report.observedAt) <= mergedAt.getTime() || !rolledOut(report, merged.marker?.report ?? null, mergedAt, settleMs);
+  if (state === VERIFY_LABELS.awaiting && awaitingRollout) return { action: 'awaiting-rollout', pull: merged.number };
   if (input.dryRun) {
     input.logger.info({ repository: `${repository.owner}/${repository.repo}`, pull: merged.number }, 'Dry run: would mark the fix as failed and open a follow-up issue');
     return { action: 'fix-failed', pull: merged.number, followUp: null };
@@ -99,6 +102,6 @@ export async function checkFailureAfterMerge(input: AfterMergeInput): Promise<Af
     labels: [LABEL, categoryLabel(report.failure.category), VERIFY_LABELS.fixFailed, ...config.labels],
   });
   await octokit.rest.issues.createComment({ ...repository, issue_number: merged.number, body: reviewMessages.fixFailed(report, issue.html_url) });
-  await swapLabel(octokit, repository, merged.number, VERIFY_LABELS.awaiting, VERIFY_LABELS.fixFailed);
+  await swapLabel(octokit, repository, merged.number, state, VERIFY_LABELS.fixFailed);
   return { action: 'fix-failed', pull: merged.number, followUp: issue.number };
 }

@@ -16,7 +16,7 @@ const NOW = new Date('2026-11-22T12:00:00Z');
 function thread(fields: Partial<Thread>): Thread {
   const report = oomReport();
   const body = encodeMarker({ fingerprint: 'abcdef0123456789', thread: 'pull_request', report, createdAt: '2026-11-22T00:00:00Z' });
-  return { number: 1, kind: 'pull_request', state: 'open', merged: false, title: 't', body, url: 'u', createdAt: '2026-11-20T00:00:00Z', fingerprint: 'abcdef0123456789', marker: decodeMarker(body), ...fields };
+  return { number: 1, kind: 'pull_request', state: 'open', merged: false, title: 't', body, url: 'u', createdAt: '2026-11-20T00:00:00Z', fingerprint: 'abcdef0123456789', marker: decodeMarker(body), joined: [], ...fields };
 }
 
 describe('KeyedLock', () => {
@@ -66,8 +66,23 @@ describe('limits', () => {
 });
 
 describe('branchFor', () => {
-  it('names one branch per workload and failure category', () => {
-    expect(branchFor(oomReport())).toBe('kubecure/shop/checkout-oomkilled');
+  const change = (file: string, limit: string, context = '') => ({
+    file,
+    before: `${context}limits:\n  memory: 256Mi\n`,
+    after: `${context}limits:\n  memory: ${limit}\n`,
+    diff: '',
+  });
+
+  it('names one branch per workload, failure category and change', () => {
+    expect(branchFor(oomReport(), [change('apps/checkout/deployment.yaml', '512Mi')])).toMatch(/^kubecure\/shop\/checkout-oomkilled-[0-9a-f]{8}$/);
+  });
+
+  it('gives the same change the same branch, and another file or value another branch', () => {
+    const same = branchFor(oomReport(), [change('apps/checkout/deployment.yaml', '512Mi')]);
+    // Lines the change does not touch (a base that moved elsewhere) do not split one change in two.
+    expect(branchFor(oomReport({ cluster: 'prod-us' }), [change('apps/checkout/deployment.yaml', '512Mi', '# moved\n')])).toBe(same);
+    expect(branchFor(oomReport(), [change('overlays/prod-us/patch.yaml', '512Mi')])).not.toBe(same);
+    expect(branchFor(oomReport(), [change('apps/checkout/deployment.yaml', '1Gi')])).not.toBe(same);
   });
 });
 
@@ -107,6 +122,7 @@ describe('openOrUpdatePullRequest', () => {
       labels: ['kubecure'],
       reviewers: ['outsider'],
       teamReviewers: [],
+      fingerprint: 'abcdef0123456789',
     });
 
     expect(result).toEqual({ number: 3, url: 'u', created: true, reviewersRejected: true });

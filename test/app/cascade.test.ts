@@ -119,21 +119,19 @@ describe('cascading failures in the report pipeline', () => {
     expect(captured.body).toContain('Deployment shop/frontend');
     expect(captured.body).toContain('ECONNREFUSED');
 
-    // The frontend's retry is now a dependent: no thread of its own, a sticky note on the root's PR.
+    // The frontend's retry is now a dependent: no thread of its own; the root's PR body lists it, edited in place.
     clock += 5_000;
     const again = new GitHubMock().config(configFixture('opted-in.yml')).threads([rootThread()]);
-    let comment = '';
-    again.scope
-      .get(`/repos/${OWNER}/${REPO}/issues/7/comments`)
-      .query(true)
-      .reply(200, [])
-      .post(`/repos/${OWNER}/${REPO}/issues/7/comments`, (body) => ((comment = body.body), true))
-      .reply(201, { id: 99 });
+    let edited = '';
+    again.scope.patch(`/repos/${OWNER}/${REPO}/issues/7`, (body) => ((edited = body.body), true)).reply(200, { number: 7 });
     const dependent = await processor.process({ report: dependentReport(), deliveryId: 'd-3' }, info);
     expect(dependent).toEqual({ outcome: 'dependent', repository: `${OWNER}/${REPO}`, rootFingerprint: fingerprintOf(rootReport()), rootThread: 7 });
     expect(again.scope.pendingMocks()).toEqual([]);
-    expect(comment).toContain('Blast radius');
-    expect(comment).toContain('Deployment shop/frontend');
+    expect(edited.startsWith('Body\n\n')).toBe(true);
+    expect(edited).toContain('### Blast radius');
+    expect(edited).toContain('| `Deployment shop/frontend` | CrashLoopBackOff (Error) |');
+    // The hidden marker the thread is found by is kept, byte for byte.
+    expect(edited.endsWith(rootThread().body.slice(rootThread().body.indexOf('<!-- kubecure:marker')))).toBe(true);
   });
 
   it('acts on a dependent alone once the grace period passes without a report from what it cannot reach', async () => {

@@ -8,6 +8,7 @@ import { silentLogger } from '../../src/logger.js';
 import { decodeMarker, encodeMarker } from '../../src/github/marker.js';
 import { fingerprintOf } from '../../src/report/fingerprint.js';
 import { RetryLaterError } from '../../src/queue/types.js';
+import { branchFor } from '../../src/github/pull-request.js';
 import {
   API,
   CHECKOUT_MANIFEST,
@@ -24,7 +25,9 @@ import {
 const NOW = new Date('2026-11-22T00:10:00Z');
 const FILES = { 'apps/checkout/deployment.yaml': CHECKOUT_MANIFEST, 'README.md': '# gitops\n' };
 const MANIFEST = 'apps/checkout/deployment.yaml';
-const BRANCH = 'kubecure/shop/checkout-oomkilled';
+const RAISED = CHECKOUT_MANIFEST.replace('memory: 256Mi', 'memory: 512Mi');
+/** The branch of this change: the workload, the category and the change's identity. */
+const BRANCH = branchFor(oomReport(), [{ file: MANIFEST, before: CHECKOUT_MANIFEST, after: RAISED, diff: '' }]);
 
 function processor(metrics = new AppMetrics()) {
   const probot = testProbot();
@@ -122,7 +125,10 @@ describe('a failure report becomes a pull request', () => {
       .post(`/repos/${OWNER}/${REPO}/git/trees`).reply(201, { sha: 'newtree' })
       .post(`/repos/${OWNER}/${REPO}/git/commits`).reply(201, { sha: 'newcommit' })
       .post(`/repos/${OWNER}/${REPO}/git/refs`).reply(422, { message: 'Reference already exists' })
-      .patch(`/repos/${OWNER}/${REPO}/git/refs/heads%2Fkubecure%2Fshop%2Fcheckout-oomkilled`, (body) => ((forced = body), true))
+      // The branch holds this failure's older commit (its fingerprint in the message): moved.
+      .get(`/repos/${OWNER}/${REPO}/git/ref/${encodeURIComponent(`heads/${BRANCH}`)}`).reply(200, { object: { sha: 'oldcommit' } })
+      .get(`/repos/${OWNER}/${REPO}/git/commits/oldcommit`).reply(200, { sha: 'oldcommit', tree: { sha: 'oldtree' }, message: `Old fix\n\nKubeCure-Fingerprint: ${fingerprintOf(oomReport())}` })
+      .patch(`/repos/${OWNER}/${REPO}/git/refs/${encodeURIComponent(`heads/${BRANCH}`)}`, (body) => ((forced = body), true))
       .reply(200, {})
       .post(`/repos/${OWNER}/${REPO}/pulls`).reply(201, { number: 8, html_url: 'u' })
       .post(`/repos/${OWNER}/${REPO}/issues/8/labels`).reply(200, [])
@@ -196,6 +202,31 @@ describe('a repeated failure', () => {
   });
 });
 
+describe('a failure whose fix was merged and has not rolled out yet', () => {
+  it('opens nothing, counts the report on the merged pull request and names the drop reason in the metric', async () => {
+    const report = oomReport({ observedAt: '2026-11-22T00:05:00Z' });
+    const merged = threadFor(report, { number: 7, state: 'closed', created_at: '2026-11-22T00:00:00Z', pull_request: { merged_at: '2026-11-22T00:02:00Z' } });
+    const github = new GitHubMock().installation().config(configFixture('opted-in.yml')).threads([merged]);
+    let created: any;
+    github.scope
+      .get(`/repos/${OWNER}/${REPO}/pulls/7`)
+      .reply(200, { number: 7, merged_at: '2026-11-22T00:02:00Z', labels: [{ name: 'kubecure' }, { name: 'kubecure:awaiting-verification' }] })
+      .get(`/repos/${OWNER}/${REPO}/issues/7/comments`)
+      .query({ per_page: '100' })
+      .reply(200, [])
+      .post(`/repos/${OWNER}/${REPO}/issues/7/comments`, (body) => ((created = body), true))
+      .reply(201, { id: 70 });
+    const metrics = new AppMetrics();
+
+    const result = await processor(metrics).process(job(oomReport({ observedAt: '2026-11-22T00:04:00Z' }), 'delivery-3'), info);
+
+    expect(result).toMatchObject({ outcome: 'dropped', reason: 'awaiting-rollout' });
+    expect(github.scope.pendingMocks()).toEqual([]);
+    expect(created.body).toContain('KubeCure has seen it **2** times');
+    expect(await metrics.registry.getSingleMetricAsString('kubecure_reports_dropped_total')).toContain('reason="awaiting-rollout"} 1');
+  });
+});
+
 describe('a pull request closed without merging', () => {
   it('is not proposed again while the manifest is unchanged', async () => {
     const report = oomReport();
@@ -235,6 +266,7 @@ describe('repositories that did not opt in', () => {
 
     expect(result).toMatchObject({ outcome: 'dropped', reason: 'not-opted-in' });
     expect(await metrics.registry.getSingleMetricAsString('kubecure_jobs_total')).toContain('outcome="dropped:not-opted-in"} 1');
+    expect(await metrics.registry.getSingleMetricAsString('kubecure_reports_dropped_total')).toContain('reason="not-opted-in"} 1');
     expect(github.scope.pendingMocks()).toEqual([]);
   });
 
@@ -347,13 +379,24 @@ describe('limits', () => {
     expect(github.scope.pendingMocks()).toEqual([]);
   });
 
-  it('holds back a new thread for a workload inside its cooldown', async () => {
+  it('holds back a new thread for a workload inside its cooldown, counting the report on the thread that holds it', async () => {
     const other = oomReport({ failure: { category: 'CrashLoopBackOff', reason: 'Error', message: '', container: 'checkout', restartCount: 2, exitCode: 1 } });
     const github = new GitHubMock().installation().config(configFixture('opted-in.yml'))
       .threads([threadFor(other, { number: 11, state: 'closed', created_at: '2026-11-22T00:00:00Z' }, { thread: 'issue' })]);
+    let edited: any;
+    github.scope
+      .get(`/repos/${OWNER}/${REPO}/issues/11/comments`)
+      .query({ per_page: '100' })
+      .reply(200, [{ id: 60, body: '### ⏸ Reports held back during the cooldown\n<!-- kubecure:held-back 1 last=delivery-0 -->\n\n<!-- kubecure:sticky held-back -->' }])
+      .patch(`/repos/${OWNER}/${REPO}/issues/comments/60`, (body) => ((edited = body), true))
+      .reply(200, {});
+    const metrics = new AppMetrics();
 
-    expect(await processor().process(job(), info)).toMatchObject({ outcome: 'dropped', reason: 'cooldown' });
+    expect(await processor(metrics).process(job(), info)).toMatchObject({ outcome: 'dropped', reason: 'cooldown' });
     expect(github.scope.pendingMocks()).toEqual([]);
+    expect(edited.body).toContain('KubeCure received **2** more failure reports for this workload within 60 minutes of this thread (`cooldownMinutes` in `.github/kubecure.yml`)');
+    expect(edited.body).toContain('the latest was **OOMKilled** at 2026-11-22T00:06:00Z');
+    expect(await metrics.registry.getSingleMetricAsString('kubecure_reports_dropped_total')).toContain('reason="cooldown"} 1');
   });
 });
 

@@ -5,7 +5,9 @@
  * (Deployment + Service + ConfigMap), kustomize bases with dev/staging/prod overlays (namePrefix,
  * namespace, images transformer, a strategic-merge patch in prod) and Helm charts with values per
  * environment and templates that are not YAML. The workload located is a prod overlay's
- * Deployment, which needs the prefix chain and the patches resolved.
+ * Deployment, which needs the prefix chain and the patches resolved. Then every environment the
+ * repository defines (each overlay, values set and manifest) is rendered, as the scope check does
+ * before an edit, and rendered again with the edit applied.
  *
  * Run: npx tsx test/bench/locate.ts
  */
@@ -17,6 +19,8 @@ import { pathToFileURL } from 'node:url';
 import { indexRepository } from '../../src/locate/index-repo.js';
 import { LocalRepoView } from '../../src/locate/local-repo.js';
 import { locateWorkload } from '../../src/locate/locate.js';
+import { changedEnvironments, indexWithChangedFiles, renderEnvironments } from '../../src/locate/environments.js';
+import { applyEditsToFiles } from '../../src/remedy/apply-edits.js';
 import { parseFailureReport, type FailureReport } from '../../src/report/schema.js';
 
 export interface LocateBenchmark {
@@ -26,9 +30,14 @@ export interface LocateBenchmark {
   indexMs: number;
   /** Median time to locate the workload in an index built once. */
   locateMs: number;
+  /** Median time to render every environment before and after one edit (the scope check). */
+  environmentsMs: number;
+  /** Environments the repository defines. */
+  environments: number;
   /** The same medians in CPU time of this process: what the numbers are on an idle machine. */
   indexCpuMs: number;
   locateCpuMs: number;
+  environmentsCpuMs: number;
   /** The file the workload was located in, and the layer that sets its memory limit. */
   located: string;
 }
@@ -38,6 +47,7 @@ const KUSTOMIZE_APPS = 300; // × 7 documents (base: 2 + kustomization; 3 overla
 const HELM_CHARTS = 50; // × 4 documents (Chart.yaml, values, values-staging, values-prod)
 const INDEX_RUNS = 5;
 const LOCATE_RUNS = 15;
+const ENVIRONMENT_RUNS = 5;
 /** The workload located: the prod overlay's copy of one kustomize app. */
 const TARGET_APP = 217;
 
@@ -263,12 +273,31 @@ export async function benchLocate(): Promise<LocateBenchmark> {
       located = `${found.file} (memory limit set in ${memory.ok ? memory.edits.map((edit) => edit.file).join(', ') : memory.reason})`;
       locateRuns.push(result);
     }
+    const found = (await locateWorkload(report, index)).found;
+    const memory = found?.resolve({ fixKind: 'resources', container: report.failure.container, path: ['resources', 'limits', 'memory'], value: '2Gi', previous: '1Gi' });
+    if (!memory?.ok) throw new Error('the benchmark edit could not be resolved');
+    const edited = await applyEditsToFiles(memory.edits, (path) => index.readFile(path));
+    const environmentRuns = [];
+    let environments = 0;
+    for (let run = 0; run < ENVIRONMENT_RUNS; run++) {
+      const result = await timed(async () => {
+        const before = await renderEnvironments(index);
+        const after = await renderEnvironments(indexWithChangedFiles(index, edited));
+        return { before, changed: changedEnvironments(before, after, found?.environment ?? null).changed };
+      });
+      environments = result.value.before.size;
+      if (result.value.changed.length !== 1) throw new Error(`the benchmark edit changed ${result.value.changed.length} environments`);
+      environmentRuns.push(result);
+    }
     return {
       manifests,
       indexMs: median(indexRuns.map((run) => run.ms)),
       locateMs: median(locateRuns.map((run) => run.ms)),
+      environmentsMs: median(environmentRuns.map((run) => run.ms)),
+      environments,
       indexCpuMs: median(indexRuns.map((run) => run.cpuMs)),
       locateCpuMs: median(locateRuns.map((run) => run.cpuMs)),
+      environmentsCpuMs: median(environmentRuns.map((run) => run.cpuMs)),
       located,
     };
   } finally {
@@ -284,6 +313,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     'index (p50)': { 'wall ms': round(result.indexMs), 'cpu ms': round(result.indexCpuMs) },
     'locate (p50)': { 'wall ms': round(result.locateMs), 'cpu ms': round(result.locateCpuMs) },
     'index + locate': { 'wall ms': round(result.indexMs + result.locateMs), 'cpu ms': round(result.indexCpuMs + result.locateCpuMs) },
+    [`render ${result.environments} environments ×2 (p50)`]: { 'wall ms': round(result.environmentsMs), 'cpu ms': round(result.environmentsCpuMs) },
   });
   console.log(`located: ${result.located}`);
   console.log(`goal (index + locate under 1 s): ${result.indexMs + result.locateMs < 1000 ? 'met' : 'missed'} on this machine (load average ${os.loadavg()[0]?.toFixed(1)})`);

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeMarker } from '../../src/github/marker.js';
 import { readIgnore } from '../../src/verify/ignore-list.js';
 import { CHECKOUT_MANIFEST, GitHubMock, OWNER, REPO, configFixture } from '../app/github-mock.js';
+import { MemoryLedger } from '../../src/commands/ledger.js';
 import { APP_LOGIN, BRANCH, ENCODED_BRANCH, MANIFEST, commentPayload, eventFixture, loadCommands, recorder, threadBody, token } from './helpers.js';
 
 const FILES = { [MANIFEST]: CHECKOUT_MANIFEST, 'README.md': '# gitops\n' };
@@ -131,6 +132,102 @@ describe('who and where KubeCure listens to', () => {
 
     expect(github.scope.pendingMocks()).toEqual([]);
     expect(bodies).toHaveLength(1);
+  });
+
+  it('completes a command once when its first delivery fails on the reply: the redelivery posts the recorded reply', async () => {
+    const github = new GitHubMock();
+    token(github);
+    const ledger = new MemoryLedger();
+    const probot = loadCommands({ ledger });
+    const payload = commentPayload({ body: '/kubecure retry' });
+    openPull(github);
+    permission(github, 'write');
+    github.config(configFixture('opted-in.yml')).repository(FILES, [MANIFEST]);
+    github.scope
+      .post(`${REPO_PATH}/issues/comments/${COMMENT}/reactions`, { content: 'eyes' })
+      .reply(201, { id: 1, content: 'eyes' })
+      .get(`${REPO_PATH}/pulls/7/commits`)
+      .query({ per_page: '100' })
+      .reply(200, [{ sha: 'c1', author: { login: APP_LOGIN, type: 'Bot' }, commit: { message: 'Raise…' } }])
+      .get(`${REPO_PATH}/branches/${ENCODED_BRANCH}`)
+      .reply(200, { name: BRANCH, commit: { sha: 'branchhead', commit: { tree: { sha: 'branchtree' } } } })
+      .post(`${REPO_PATH}/git/trees`)
+      .reply(201, { sha: 'newtree' })
+      .post(`${REPO_PATH}/git/commits`)
+      .reply(201, { sha: 'abcdef1234567890' })
+      .patch(`${REPO_PATH}/git/refs/heads%2F${ENCODED_BRANCH}`)
+      .reply(200, {})
+      .patch(`${REPO_PATH}/pulls/7`)
+      .reply(200, {})
+      .post(`${REPO_PATH}/issues/7/comments`)
+      .reply(500, { message: 'Server Error' });
+
+    await expect(probot.receive({ id: 'delivery-1', name: 'issue_comment', payload })).rejects.toThrow();
+    expect(github.scope.pendingMocks()).toEqual([]);
+
+    // GitHub's redelivery: same delivery, same comment. The commit is not pushed again.
+    const seen = reactions(github, 'eyes', 'rocket');
+    const said = replies(github, 7);
+    await probot.receive({ id: 'delivery-1', name: 'issue_comment', payload });
+    expect(github.scope.pendingMocks()).toEqual([]);
+    expect(seen).toEqual(['eyes', 'rocket']);
+    expect(said).toEqual([expect.stringMatching(/^Diagnosed again and pushed abcdef1 to this branch/)]);
+
+    // A third delivery finds the comment done.
+    await probot.receive({ id: 'delivery-1', name: 'issue_comment', payload });
+    expect(github.scope.pendingMocks()).toEqual([]);
+  });
+
+  it('leaves a command claimable when GitHub fails the commit, so the redelivery pushes it exactly once', async () => {
+    const github = new GitHubMock();
+    token(github);
+    const probot = loadCommands();
+    const payload = commentPayload({ body: '/kubecure retry' });
+    function diagnosis(commit: { status: number; body: object }, treeCached = false): void {
+      openPull(github);
+      permission(github, 'write');
+      github.config(configFixture('opted-in.yml'));
+      // The process keeps trees and blobs it has read by SHA: the redelivery fetches only the branch.
+      if (treeCached) {
+        github.scope
+          .get(`${REPO_PATH}`)
+          .reply(200, { default_branch: 'main' })
+          .get(`${REPO_PATH}/branches/main`)
+          .reply(200, { name: 'main', commit: { sha: github.commitSha, commit: { tree: { sha: github.treeSha } } } });
+      } else github.repository(FILES, [MANIFEST]);
+      github.scope
+        .get(`${REPO_PATH}/pulls/7/commits`)
+        .query({ per_page: '100' })
+        .reply(200, [{ sha: 'c1', author: { login: APP_LOGIN, type: 'Bot' }, commit: { message: 'Raise…' } }])
+        .get(`${REPO_PATH}/branches/${ENCODED_BRANCH}`)
+        .reply(200, { name: BRANCH, commit: { sha: 'branchhead', commit: { tree: { sha: 'branchtree' } } } })
+        .post(`${REPO_PATH}/git/trees`)
+        .reply(201, { sha: 'newtree' })
+        .post(`${REPO_PATH}/git/commits`, (body) => body.tree === 'newtree')
+        .reply(commit.status, commit.body);
+    }
+    diagnosis({ status: 502, body: { message: 'Bad Gateway' } });
+    github.scope.post(`${REPO_PATH}/issues/comments/${COMMENT}/reactions`, { content: 'eyes' }).reply(201, { id: 1, content: 'eyes' });
+
+    await expect(probot.receive({ id: 'delivery-1', name: 'issue_comment', payload })).rejects.toThrow();
+    // Nothing was said: the failure is GitHub's, and the redelivery will answer.
+    expect(github.scope.pendingMocks()).toEqual([]);
+
+    const seen = reactions(github, 'eyes', 'rocket');
+    diagnosis({ status: 201, body: { sha: 'abcdef1234567890' } }, true);
+    const refs: unknown[] = [];
+    github.scope
+      .patch(`${REPO_PATH}/git/refs/heads%2F${ENCODED_BRANCH}`, (body) => (refs.push(body), true))
+      .reply(200, {})
+      .patch(`${REPO_PATH}/pulls/7`)
+      .reply(200, {});
+    const said = replies(github, 7);
+    await probot.receive({ id: 'delivery-1', name: 'issue_comment', payload });
+
+    expect(github.scope.pendingMocks()).toEqual([]);
+    expect(seen).toEqual(['eyes', 'rocket']);
+    expect(refs).toEqual([{ sha: 'abcdef1234567890', force: false }]);
+    expect(said).toEqual([expect.stringMatching(/^Diagnosed again and pushed abcdef1 to this branch/)]);
   });
 
   it('refuses commands in a locked conversation with a reason', async () => {
@@ -318,8 +415,9 @@ describe('/kubecure retry on an issue', () => {
     expect(github.scope.pendingMocks()).toEqual([]);
     expect(bodies.tree.base_tree).toBe(github.treeSha);
     expect(bodies.commit.parents).toEqual([github.commitSha]);
-    expect(bodies.ref).toEqual({ ref: `refs/heads/${BRANCH}`, sha: 'newcommit' });
-    expect(bodies.pull).toMatchObject({ head: BRANCH, base: 'main', title: 'Raise memory limit of checkout to 512Mi after OOMKilled' });
+    // A branch of its own, named for the change (the issue had none).
+    expect(bodies.ref).toEqual({ ref: expect.stringMatching(/^refs\/heads\/kubecure\/shop\/checkout-oomkilled-[0-9a-f]{8}$/), sha: 'newcommit' });
+    expect(bodies.pull).toMatchObject({ head: bodies.ref.ref.slice('refs/heads/'.length), base: 'main', title: 'Raise memory limit of checkout to 512Mi after OOMKilled' });
     expect(bodies.pull.body).toMatch(/^Opened from #9 after a reviewer asked KubeCure to diagnose again\. Resolves #9\./);
     expect(decodeMarker(bodies.pull.body)).toMatchObject({ thread: 'pull_request' });
     expect(bodies.labels).toEqual({ labels: ['kubecure', 'kubecure:OOMKilled', 'ops'] });
@@ -378,6 +476,32 @@ describe('/kubecure explain', () => {
     // No config, tree or blob request: the diagnosis did not run again.
     expect(again.scope.pendingMocks()).toEqual([]);
     expect(seen).toEqual(['eyes', 'confused']);
+    expect(second[0]).toMatch(/^An explanation of this thread was posted in the last 10 minutes/);
+  });
+
+  it('counts the 10 minutes from the last explanation, not from the top of a clock interval', async () => {
+    let clock = Date.parse('2026-11-22T09:59:00Z');
+    const probot = loadCommands({ ledger: new MemoryLedger(10_000, () => clock) });
+    const github = new GitHubMock();
+    token(github);
+    reactions(github, 'eyes', 'rocket');
+    openPull(github);
+    github.config(configFixture('opted-in.yml')).repository(FILES, [MANIFEST]);
+    const first = replies(github, 7);
+    await probot.receive({ id: 'd1', name: 'issue_comment', payload: commentPayload({ body: '/kubecure explain', author: { login: 'dave', type: 'User' } }) });
+    expect(github.scope.pendingMocks()).toEqual([]);
+    expect(first[0]).toContain('### Why KubeCure proposes this');
+
+    // 4 min 50 s later, in the next 10-minute clock interval.
+    clock += 4 * 60_000 + 50_000;
+    const again = new GitHubMock();
+    for (const content of ['eyes', 'confused']) {
+      again.scope.post(`${REPO_PATH}/issues/comments/4243/reactions`, { content }).reply(201, { id: 2, content });
+    }
+    openPull(again);
+    const second = replies(again, 7);
+    await probot.receive({ id: 'd2', name: 'issue_comment', payload: commentPayload({ body: '/kubecure explain', commentId: 4243, author: { login: 'erin', type: 'User' } }) });
+    expect(again.scope.pendingMocks()).toEqual([]);
     expect(second[0]).toMatch(/^An explanation of this thread was posted in the last 10 minutes/);
   });
 });

@@ -67,7 +67,24 @@ describe('kubecure correlate', { timeout: 60_000 }, () => {
     expect(output.rootCauses[0].dependents.map((d: { workload: { name: string } }) => d.workload.name).sort()).toEqual(['api', 'frontend']);
     expect(output.independent).toEqual([]);
     expect(output.outsideWindow.map((r: { workload: { name: string } }) => r.workload.name).sort()).toEqual(['indexer', 'worker']);
+    expect(output.outsideWindow.every((r: { beforeLatestMs: number }) => r.beforeLatestMs > 5 * 60_000)).toBe(true);
+    expect(output.includeOutsideWindowWith).toMatch(/^--window \d+m$/);
     expect(output.edges).toHaveLength(2);
+  });
+
+  it('says which reports fell outside the window and the --window that takes them in', async () => {
+    const run = await kubecure('correlate', '--reports', reportsDir);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Outside the window (not correlated): 2 report(s)');
+    expect(run.stdout).toMatch(/ {2}- \[prod-eu-1\] Deployment billing\/worker: ImagePullBackOff, observed \S+ \(.+ before the cluster's latest report\)/);
+    const flag = /To correlate them too, widen the window: (--window \d+m)/.exec(run.stdout)?.[1];
+    expect(flag).toBeDefined();
+
+    // The suggested flag does what it says: nothing is left outside.
+    const widened = await kubecure('correlate', '--reports', reportsDir, ...flag!.split(' '));
+    expect(widened.stdout).not.toContain('Outside the window');
+    expect(widened.stdout).toMatch(/Independent failures\n {2}- \[prod-eu-1\] Deployment billing\/worker/);
   });
 
   it('fails with a usage error when the folder is missing', async () => {

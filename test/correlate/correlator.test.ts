@@ -19,7 +19,7 @@ describe('Correlator.observe', () => {
     const clock = manualClock();
     const correlator = new Correlator({ now: clock.now });
 
-    expect(await correlator.observe(redis())).toEqual({ action: 'act', dependents: [] });
+    expect(await correlator.observe(redis())).toEqual({ action: 'act', dependents: [], group: [] });
     const apiVerdict = await correlator.observe(api());
     const frontendVerdict = await correlator.observe(frontend());
     const rootVerdict = await correlator.observe(redis());
@@ -67,26 +67,26 @@ describe('Correlator.observe', () => {
     const correlator = new Correlator({ now: clock.now, graceMs: 30_000 });
     expect((await correlator.observe(api())).action).toBe('wait');
     clock.advance(30_000);
-    expect(await correlator.observe(api())).toEqual({ action: 'act', dependents: [] });
+    expect(await correlator.observe(api())).toEqual({ action: 'act', dependents: [], group: [] });
   });
 
   it('does not wait for a report that cannot come: failures to reach hosts outside the cluster', async () => {
     const correlator = new Correlator();
     const report = syntheticReport({ name: 'checkout', category: 'CrashLoopBackOff', observedAt: '2026-11-21T14:00:00Z' });
     report.dependencies!.outbound.push({ host: 'api.stripe.com', port: 443, source: 'log', evidence: 'connect ETIMEDOUT api.stripe.com:443', failing: true });
-    expect(await correlator.observe(report)).toEqual({ action: 'act', dependents: [] });
+    expect(await correlator.observe(report)).toEqual({ action: 'act', dependents: [], group: [] });
   });
 
   it('acts at once on a failure of its own making', async () => {
     const correlator = new Correlator();
-    expect(await correlator.observe(fixture('independent/indexer-oomkilled.json'))).toEqual({ action: 'act', dependents: [] });
-    expect(await correlator.observe(fixture('independent/worker-image-pull.json'))).toEqual({ action: 'act', dependents: [] });
+    expect(await correlator.observe(fixture('independent/indexer-oomkilled.json'))).toEqual({ action: 'act', dependents: [], group: [] });
+    expect(await correlator.observe(fixture('independent/worker-image-pull.json'))).toEqual({ action: 'act', dependents: [], group: [] });
   });
 
   it('lets a dependent with its own OOM keep its own diagnosis', async () => {
     const correlator = new Correlator();
     await correlator.observe(redis());
-    expect(await correlator.observe(fixture('own-oom/api-oomkilled.json'))).toEqual({ action: 'act', dependents: [] });
+    expect(await correlator.observe(fixture('own-oom/api-oomkilled.json'))).toEqual({ action: 'act', dependents: [], group: [] });
   });
 
   it('forgets reports that slid out of the window', async () => {
@@ -123,14 +123,17 @@ describe('Correlator.recoveredWithRoot', () => {
     await correlator.observe(api());
     await correlator.observe(frontend());
 
-    const outcome = await correlator.recoveredWithRoot('fp-redis', ['fp-redis', 'fp-api']);
+    await correlator.noteRecovered(['fp-redis', 'fp-api']);
+    const outcome = await correlator.recoveredWithRoot('fp-redis');
     expect(outcome.recovered.map((member) => member.workload.name)).toEqual(['api']);
     expect(outcome.stillFailing.map((member) => member.workload.name)).toEqual(['frontend']);
     expect(outcome.recovered[0]!.evidence[0]).toContain('cannot reach Service cache/redis');
   });
 
   it('knows no dependents of a root it never grouped', async () => {
-    expect(await new Correlator().recoveredWithRoot('unknown', ['a'])).toEqual({ recovered: [], stillFailing: [] });
+    const correlator = new Correlator();
+    await correlator.noteRecovered(['a']);
+    expect(await correlator.recoveredWithRoot('unknown')).toEqual({ recovered: [], stillFailing: [] });
   });
 
   it('remembers the group after the reports left the window, until the group expires', async () => {
@@ -139,8 +142,9 @@ describe('Correlator.recoveredWithRoot', () => {
     await correlator.observe(redis());
     await correlator.observe(api());
     clock.advance(30 * 60_000);
-    expect((await correlator.recoveredWithRoot('redis', ['api'])).recovered).toHaveLength(1);
+    await correlator.noteRecovered(['api']);
+    expect((await correlator.recoveredWithRoot('redis')).recovered).toHaveLength(1);
     clock.advance(31 * 60_000);
-    expect((await correlator.recoveredWithRoot('redis', ['api'])).recovered).toEqual([]);
+    expect((await correlator.recoveredWithRoot('redis')).recovered).toEqual([]);
   });
 });

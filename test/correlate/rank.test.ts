@@ -179,12 +179,13 @@ describe('correlate', () => {
       withoutDependencies('three-tier/api-readiness.json'),
       withoutDependencies('cycle/orders-crashloop.json'),
     ];
-    // The API's log names an IP that only the agent could map; its env names the Service.
+    // The API's log names an IP that only the agent could map; its env names exactly one Service on
+    // that port, so the failed connection itself ties it to that Service.
     const result = correlate(reports);
     expect(result.groups.map((group) => group.root.workload.name)).toEqual(['redis']);
     expect(names(result.groups[0]!.dependents.map((d) => d.report))).toEqual(['api']);
     expect(result.groups[0]!.dependents[0]!.evidence[0]).toBe(
-      'Deployment shop/api is configured to reach Service cache/redis (env REDIS_ADDR of container api)',
+      'Deployment shop/api cannot reach Service cache/redis: {"level":"error","msg":"readiness check failed","error":"redis: dial tcp 10.96.0.12:6379: connect: connection refused"}',
     );
     // Orders cannot reach payments, which is not failing here: it stands alone.
     const ordersEdge = result.edges.find((edge) => edge.from.name === 'orders');

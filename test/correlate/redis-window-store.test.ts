@@ -76,7 +76,9 @@ describe('RedisWindowStore', () => {
     expect(await replicaB.observe(fixture('three-tier/api-readiness.json'))).toMatchObject({ action: 'dependent', rootFingerprint: 'redis' });
     expect(await replicaA.observe(fixture('three-tier/frontend-crashloop.json'))).toMatchObject({ action: 'dependent', rootFingerprint: 'redis' });
 
-    const recovery = await replicaB.recoveredWithRoot('redis', ['redis', 'frontend']);
+    // A recovery seen by one replica is known to the other: verification state is not per process.
+    await replicaA.noteRecovered(['redis', 'frontend']);
+    const recovery = await replicaB.recoveredWithRoot('redis');
     expect(recovery.recovered.map((m) => m.workload.name)).toEqual(['frontend']);
     expect(recovery.stillFailing.map((m) => m.workload.name)).toEqual(['api']);
   });

@@ -60,8 +60,9 @@ describe('an App replica that dies in the middle of a job', () => {
     await world.settled();
 
     expect(github.pullRequests()).toHaveLength(1);
-    expect(github.pullRequests()[0]!.head).toBe('kubecure/shop/checkout-oomkilled');
-    expect(github.commitsOn('kubecure/shop/checkout-oomkilled')).toHaveLength(1);
+    const head = github.pullRequests()[0]!.head!;
+    expect(head).toMatch(/^kubecure\/shop\/checkout-oomkilled-[0-9a-f]{8}$/);
+    expect(github.commitsOn(head)).toHaveLength(1);
     expect(github.calls.filter((call) => call.method === 'POST' && call.path.endsWith('/pulls'))).toHaveLength(1);
     expect(await app.queue.counts()).toMatchObject({ completed: 1, failed: 0, active: 0, waiting: 0, delayed: 0 });
     expect(world.logs.containing('Report job finished: pull_request')).toHaveLength(1);
@@ -89,7 +90,7 @@ describe('an App replica stopped in the middle of a job (a rolling restart)', ()
       await next.stop();
     }
     expect(github.pullRequests()).toHaveLength(1);
-    expect(github.commitsOn('kubecure/shop/checkout-oomkilled')).toHaveLength(1);
+    expect(github.commitsOn(github.pullRequests()[0]!.head!)).toHaveLength(1);
     expect(world.logs.containing('Report job finished: pull_request')).toHaveLength(1);
   }, 40_000);
 });
@@ -113,7 +114,7 @@ describe('GitHub failing while jobs run', () => {
     await world.settled(20_000);
 
     const pulls = github.pullRequests();
-    expect(pulls.map((pull) => pull.head).sort()).toEqual(['kubecure/shop/cart-oomkilled', 'kubecure/shop/checkout-oomkilled', 'kubecure/shop/inventory-oomkilled']);
+    expect(pulls.map((pull) => pull.head!.replace(/-[0-9a-f]{8}$/, '')).sort()).toEqual(['kubecure/shop/cart-oomkilled', 'kubecure/shop/checkout-oomkilled', 'kubecure/shop/inventory-oomkilled']);
     // Every pull request labelled (the label call that timed out was made again) and one commit each.
     for (const pull of pulls) {
       expect(pull.labels).toEqual(expect.arrayContaining(['kubecure', 'kubecure:OOMKilled']));

@@ -36,7 +36,7 @@ describe('an OOMKilled Deployment from a plain-manifest repository', () => {
     await world.settled();
     const [pull] = github.pullRequests();
 
-    expect(pull!.head).toBe('kubecure/shop/checkout-oomkilled');
+    expect(pull!.head).toMatch(/^kubecure\/shop\/checkout-oomkilled-[0-9a-f]{8}$/);
     expect(pull!.base).toBe('main');
     expect(pull!.title).toBe('Raise memory limit of checkout to 384Mi after OOMKilled');
     for (const section of ['### Failure', '### Root cause', '<summary>Evidence', '### The change', '### Validation', '<summary>Commands']) {
@@ -78,7 +78,7 @@ describe('a bad image tag in a kustomize overlay', () => {
     await world.settled();
     const [pull] = github.pullRequests();
 
-    expect(pull!.head).toBe('kubecure/shop-prod/canary-prod-checkout-v2-imagepullbackoff');
+    expect(pull!.head).toMatch(/^kubecure\/shop-prod\/canary-prod-checkout-v2-imagepullbackoff-[0-9a-f]{8}$/);
     const before = github.filesAt('main');
     const after = github.filesAt(pull!.head!);
     const changed = [...after].filter(([path, content]) => before.get(path) !== content).map(([path]) => path);

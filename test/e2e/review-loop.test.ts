@@ -13,7 +13,6 @@ import { optedInConfig, startWorld, waitUntil, type World, type WorldOptions } f
 
 const CHECKOUT = { namespace: 'shop', name: 'checkout', container: 'checkout', image: 'ghcr.io/acme-shop/checkout:1.8.2', memoryLimit: '256Mi' };
 const MANIFEST = 'apps/checkout/deployment.yaml';
-const BRANCH = 'kubecure/shop/checkout-oomkilled';
 
 let world: World | null = null;
 
@@ -30,14 +29,14 @@ afterEach(async () => {
 });
 
 /** The OOMKilled checkout, its pull request opened and the App idle. */
-async function checkoutPullRequest(options: Partial<WorldOptions> = {}): Promise<{ world: World; checkout: Workload; number: number }> {
+async function checkoutPullRequest(options: Partial<WorldOptions> = {}): Promise<{ world: World; checkout: Workload; number: number; branch: string }> {
   let checkout!: Workload;
   const started = await startWorld({ repo: 'plain-multi-service', seed: (kube) => (checkout = addWorkload(kube, CHECKOUT)), ...options });
   world = started;
   oomKill(started.kube, checkout, { usageMemory: '251Mi' });
   const pull = await waitUntil(() => started.github.pullRequests()[0], 'the pull request');
   await started.settled();
-  return { world: started, checkout, number: pull.number };
+  return { world: started, checkout, number: pull.number, branch: pull.head! };
 }
 
 /** A model that follows the reviewer's hint when there is one, as the recorded answer does. */
@@ -57,13 +56,14 @@ function hintFollowingModel(request: ChatRequest): ModelAnswer {
 }
 
 describe('/kubecure retry with a hint on the pull request', () => {
-  it('pushes a new commit with the value the hint asked for, on top of the first one', async () => {
-    const { world, number } = await checkoutPullRequest({ config: optedInConfig({ fixes: { maxIncreaseFactor: 4 } }) });
+  it('pushes a new commit with the value the hint asked for, on top of the first one, without asking the model', async () => {
+    const { world, number, branch: BRANCH } = await checkoutPullRequest({ config: optedInConfig({ fixes: { maxIncreaseFactor: 4 } }) });
     const { github, app, model } = world;
     model.responder = hintFollowingModel;
     const first = github.commitsOn(BRANCH);
     expect(parse(github.filesAt(BRANCH).get(MANIFEST)!).spec.template.spec.containers[0].resources.limits.memory).toBe('384Mi');
 
+    const promptsBefore = model.prompts().length;
     const comment = github.addUserComment(number, 'alice', '/kubecure retry use 1Gi');
     const delivered = await app.deliverWebhook('issue_comment', issueCommentCreated(github, number, comment));
     expect(delivered.status).toBe(200);
@@ -77,13 +77,13 @@ describe('/kubecure retry with a hint on the pull request', () => {
     expect(manifest).toBe(github.filesAt('main').get(MANIFEST)!.replace('memory: 256Mi   # raised', 'memory: 1Gi   # raised'));
     expect(github.reactions.filter((reaction) => reaction.commentId === comment.id).map((reaction) => reaction.content)).toEqual(['eyes', 'rocket']);
 
-    // The model saw the hint, and the thread says what happened.
-    const prompts = model.prompts();
-    expect(prompts.at(-1)).toContain('use 1Gi');
+    // A hint that is only a value is applied by the rules as written: no model call, and the thread says what happened.
+    expect(model.prompts()).toHaveLength(promptsBefore);
     const pull = github.threads.get(number)!;
     expect(pull.title).toBe('Raise memory limit of checkout to 1Gi after OOMKilled');
     expect(pull.body).toContain('+              memory: 1Gi');
-    expect(pull.body).toContain('diagnosed by `llm:e2e-model`');
+    expect(pull.body).toContain('diagnosed by `rules`');
+    expect(pull.body).toContain('A reviewer with write access asked for 1Gi memory');
     const reply = pull.comments.at(-1)!;
     expect(reply.user.login).toBe('kubecure[bot]');
     expect(reply.body).toContain('with the hint "use 1Gi"');
@@ -92,7 +92,7 @@ describe('/kubecure retry with a hint on the pull request', () => {
   }, 30_000);
 
   it('refuses a reviewer without write access and changes nothing', async () => {
-    const { world, number } = await checkoutPullRequest();
+    const { world, number, branch: BRANCH } = await checkoutPullRequest();
     const { github, app } = world;
     const comment = github.addUserComment(number, 'mallory', '/kubecure retry use 4Gi');
 

@@ -69,6 +69,7 @@ beforeAll(async () => {
     REDIS_URL,
     KUBECURE_QUEUE_PREFIX: prefix,
     KUBECURE_LLM_PROVIDER: 'none',
+    KUBECURE_WRITE_INTERVAL_MS: '20',
   });
   const log = pino({ level: 'debug' }, new Writable({ write: (chunk, _encoding, done) => (logs.push('app', String(chunk)), done()) }));
   const port = await freePort();
@@ -109,7 +110,7 @@ describe('src/index.ts under Probot, with the real agent', () => {
   it('turns an OOMKilled pod into a pull request, verifies the merged fix, and answers commands', async () => {
     oomKill(kube, checkout, { usageMemory: '251Mi' });
     const pull = await waitUntil(() => github.pullRequests().find((candidate) => candidate.labels.includes('kubecure')), 'the pull request');
-    expect(pull.head).toBe('kubecure/shop/checkout-oomkilled');
+    expect(pull.head).toMatch(/^kubecure\/shop\/checkout-oomkilled-[0-9a-f]{8}$/);
     expect(github.filesAt(pull.head!).get('apps/checkout/deployment.yaml')).toContain('memory: 384Mi');
 
     const comment = github.addUserComment(pull.number, 'alice', '/kubecure help');

@@ -58,6 +58,29 @@ describe('renderThread', () => {
     expect(issue.body).not.toContain('Close this pull request');
   });
 
+  it('tells an issue what retry does to an issue, never to "update this pull request"', () => {
+    const issue = renderThread(remediation, { kind: 'issue' });
+    expect(issue.body).not.toContain('this pull request');
+    expect(issue.body).toContain('refresh this issue, or open a pull request when the result is confident');
+    expect(renderThread(remediation).body).toContain('push the new change to this pull request');
+  });
+
+  it('asks the question a human must answer once, even when it is also the reason', () => {
+    const question = 'Who creates Secret "payments-db" in namespace shop? KubeCure never creates Secrets or marks references optional.';
+    const asking = { ...remediation, reasons: [question], diagnosis: { ...remediation.diagnosis, question } };
+    const { body } = renderThread(asking, { kind: 'issue' });
+    expect(body.split(question)).toHaveLength(2);
+  });
+
+  it('never lists the edited file under "Also declared in"', async () => {
+    // The same Deployment twice in one file (a copy-paste), and once elsewhere.
+    const copy = CHECKOUT_MANIFEST.replace('replicas: 2', 'replicas: 3');
+    const files = { 'apps/checkout/deployment.yaml': `${CHECKOUT_MANIFEST}---\n${copy}`, 'other/deployment.yaml': copy };
+    const located = await remediate(oomReport(), memoryView(files));
+    expect(located.outcome.target?.file).toBe('apps/checkout/deployment.yaml');
+    expect(located.notes.filter((note) => note.startsWith('Also declared in:'))).toEqual(['Also declared in: other/deployment.yaml']);
+  });
+
   it('says when the manifest could not be found', () => {
     const lost: Remediation = {
       ...remediation,

@@ -39,7 +39,8 @@ describe('locating Flux HelmReleases', () => {
     const report = failureReport({ name: 'podinfo', namespace: 'podinfo', cluster: 'eu-1', sourceHints: { flux: { path: './apps/staging' } } });
     const found = expectFound(await locateWorkload(report, index));
     expect(found.file).toBe('apps/staging/podinfo-helmrelease.yaml');
-    expect(found.via[0]).toBe('Flux source path apps/staging contains apps/staging/podinfo-helmrelease.yaml');
+    // The HelmRelease is built by the kustomization apps/staging, which is what the path names.
+    expect(found.via[0]).toBe('Flux source path apps/staging contains apps/staging');
   });
 
   it('edits spec.values of the HelmRelease for resources and image of a remote chart', async () => {

@@ -91,6 +91,47 @@ describe('indexRepository', () => {
     expect(index.files).toContain('charts/storefront/values-prod.yaml');
   });
 
+  it('indexes a plain manifest whose shell command contains {{PROJECT_ID}} (microservices-demo otel-collector)', async () => {
+    const collector = [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata:',
+      '  name: opentelemetrycollector',
+      'spec:',
+      '  template:',
+      '    spec:',
+      '      initContainers:',
+      '      - name: otel-gateway-init',
+      '        image: busybox:latest',
+      '        command:',
+      "        - '/bin/sh'",
+      "        - '-c'",
+      "        - 'sed -i \"s/{{PROJECT_ID}}/$GOOGLE_CLOUD_PROJECT/\" /conf/collector-gateway-config.yaml'",
+      '      containers:',
+      '      - name: otel-collector',
+      '        image: otel/opentelemetry-collector-contrib:0.88.0',
+      '',
+    ].join('\n');
+    const index = await indexRepository(memoryRepo({ 'kustomize/components/google-cloud-operations/otel-collector.yaml': collector }));
+    expect(index.documents.map((document) => `${document.kind}/${document.name}`)).toEqual(['Deployment/opentelemetrycollector']);
+    expect(index.warnings).toEqual([]);
+  });
+
+  it('treats only files under a chart\'s templates/ directory as Helm templates, naming every other skipped file with its reason', async () => {
+    const index = await indexRepository(
+      memoryRepo({
+        'charts/web/Chart.yaml': 'apiVersion: v2\nname: web\nversion: 1.0.0\n',
+        'charts/web/values.yaml': 'image: {tag: "1.0"}\n',
+        'charts/web/templates/deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n',
+        // A `templates/` folder outside any chart is an ordinary folder of manifests.
+        'docs/templates/job.yaml': deployment('sample', 'docs'),
+        'tools/render-me.yaml': 'kind: Deployment\nmetadata:\n  name: {{ .Values.name }}\n  labels: {{- toYaml . }}\n',
+      }),
+    );
+    expect(index.documents.map((document) => document.file)).toEqual(['docs/templates/job.yaml']);
+    expect(index.warnings).toEqual([expect.stringMatching(/^tools\/render-me\.yaml: skipped, not valid YAML \(it contains Go-template actions but is not under a chart's templates\/ directory\)/)]);
+  });
+
   it('restricts indexing to the given directory prefixes and globs', async () => {
     const repo = memoryRepo({
       'apps/web/deployment.yaml': deployment('web', 'shop'),

@@ -18,7 +18,7 @@ function queue(name: string, options: Partial<BullMqQueueOptions> = {}): BullMqJ
   return created;
 }
 
-const failureJob = (deliveryId: string): ReportJob => ({ type: 'failure', report: oomReport(), deliveryId, receivedAt: new Date().toISOString() });
+const failureJob = (deliveryId: string, report = oomReport()): ReportJob => ({ type: 'failure', report, deliveryId, receivedAt: new Date().toISOString() });
 
 afterEach(async () => {
   for (const child of children.splice(0)) child.kill('SIGKILL');
@@ -51,6 +51,26 @@ describe('BullMqJobQueue', () => {
     expect(other.coalesced).toBe(false);
     expect(other.id).not.toBe(first.id);
     expect((await jobs.counts()).waiting).toBe(2);
+  });
+
+  it('joins reports to a job not yet started with their occurrences, and queues a new job once it has started', async () => {
+    const jobs = queue('join');
+    const first = await jobs.enqueue(failureJob('d1'), { dedupKey: 'fp-1' });
+    const joined = await jobs.enqueue(failureJob('d2', oomReport({ occurrences: 2 })), { dedupKey: 'fp-1' });
+    expect(joined).toEqual({ id: first.id, coalesced: true });
+
+    const seen: ReportJob[] = [];
+    await jobs.start(async (job) => void seen.push(job));
+    await waitFor(() => seen.length === 1);
+    expect(seen[0]).toMatchObject({ deliveryId: 'd1', report: { occurrences: 3 } });
+    expect(seen[0]).not.toHaveProperty('joined');
+    expect(seen[0]).not.toHaveProperty('dedupKey');
+
+    // The job has run: a report of the same failure is a job of its own, and counted.
+    const after = await jobs.enqueue(failureJob('d3'), { dedupKey: 'fp-1' });
+    expect(after.coalesced).toBe(false);
+    await waitFor(() => seen.length === 2);
+    expect(seen[1]).toMatchObject({ deliveryId: 'd3', report: { occurrences: 1 } });
   });
 
   it('retries a failing job with backoff until it succeeds', async () => {

@@ -5,9 +5,27 @@ import { BullMqJobQueue } from '../../src/queue/bullmq.js';
 import { PermanentJobError, RetryLaterError, type ReportJob } from '../../src/queue/types.js';
 import { silentLogger, type Logger } from '../../src/logger.js';
 import { oomReport } from '../app/github-mock.js';
+import { parseRecoveryReport } from '../../src/report/schema.js';
 import { deleteKeys, uniquePrefix } from './redis-helpers.js';
 
-const failureJob = (deliveryId: string): ReportJob => ({ type: 'failure', report: oomReport(), deliveryId, receivedAt: new Date().toISOString() });
+const failureJob = (deliveryId: string, report = oomReport()): ReportJob => ({ type: 'failure', report, deliveryId, receivedAt: new Date().toISOString() });
+
+function recoveryJob(deliveryId: string, pods: { ready: number; total: number }): ReportJob {
+  const parsed = parseRecoveryReport({
+    apiVersion: 'kubecure.dev/v1',
+    kind: 'RecoveryReport',
+    cluster: 'prod-eu',
+    observedAt: '2026-11-22T02:20:00Z',
+    workload: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'checkout', namespace: 'shop' },
+    fingerprints: ['fp-1'],
+    readySince: '2026-11-22T02:09:30Z',
+    pods,
+    restartsDuringSettle: 0,
+    specChanged: true,
+  });
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+  return { type: 'recovery', report: parsed.value, deliveryId, receivedAt: new Date().toISOString() };
+}
 const queues: { close(): Promise<void> }[] = [];
 
 function inProcess(options: ConstructorParameters<typeof InProcessJobQueue>[0] = {}) {
@@ -45,6 +63,53 @@ describe('InProcessJobQueue', () => {
     expect(await queue.enqueue(failureJob('d2'), { dedupKey: 'a' })).toEqual({ id: first.id, coalesced: true });
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect((await queue.enqueue(failureJob('d3'), { dedupKey: 'a' })).coalesced).toBe(false);
+  });
+
+  it('joins a report to a job not yet started, keeping the occurrences of both', async () => {
+    const queue = inProcess();
+    const first = await queue.enqueue(failureJob('d1'), { dedupKey: 'a' });
+    const joined = await queue.enqueue(failureJob('d2', oomReport({ occurrences: 2, observedAt: '2026-11-22T00:07:00Z' })), { dedupKey: 'a' });
+    const seen: ReportJob[] = [];
+    await queue.start(async (job) => void seen.push(job));
+    await queue.idle();
+
+    expect(joined).toEqual({ id: first.id, coalesced: true });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({ deliveryId: 'd1', report: { occurrences: 3, observedAt: '2026-11-22T00:07:00Z', firstSeen: '2026-11-21T23:52:10Z' } });
+    expect(seen[0]).not.toHaveProperty('joined');
+  });
+
+  it('never coalesces into a job that started: 4 reports of one failure, one per finished job, are 4 occurrences', async () => {
+    const queue = inProcess();
+    const seen: ReportJob[] = [];
+    await queue.start(async (job) => void seen.push(job));
+    for (const delivery of ['d1', 'd2', 'd3', 'd4']) {
+      expect((await queue.enqueue(failureJob(delivery), { dedupKey: 'a' })).coalesced).toBe(false);
+      await queue.idle();
+    }
+    expect(seen.map((job) => job.deliveryId)).toEqual(['d1', 'd2', 'd3', 'd4']);
+    expect(seen.reduce((sum, job) => sum + (job.type === 'failure' ? job.report.occurrences : 0), 0)).toBe(4);
+  });
+
+  it('runs a corrected recovery report that arrives after the first one was handled', async () => {
+    const queue = inProcess();
+    const handled: unknown[] = [];
+    await queue.start(async (job) => void handled.push(job.type === 'recovery' ? job.report.pods : null));
+    await queue.enqueue(recoveryJob('r1', { ready: 1, total: 2 }), { dedupKey: 'recovery:checkout' });
+    await queue.idle();
+    expect((await queue.enqueue(recoveryJob('r2', { ready: 2, total: 2 }), { dedupKey: 'recovery:checkout' })).coalesced).toBe(false);
+    await queue.idle();
+    expect(handled).toEqual([{ ready: 1, total: 2 }, { ready: 2, total: 2 }]);
+  });
+
+  it('replaces a queued recovery report by the corrected one that joins it', async () => {
+    const queue = inProcess();
+    await queue.enqueue(recoveryJob('r1', { ready: 1, total: 2 }), { dedupKey: 'recovery:checkout' });
+    expect((await queue.enqueue(recoveryJob('r2', { ready: 2, total: 2 }), { dedupKey: 'recovery:checkout' })).coalesced).toBe(true);
+    const handled: unknown[] = [];
+    await queue.start(async (job) => void handled.push(job.type === 'recovery' ? [job.deliveryId, job.report.pods] : null));
+    await queue.idle();
+    expect(handled).toEqual([['r2', { ready: 2, total: 2 }]]);
   });
 
   it('retries failures with backoff, then gives up after the last attempt', async () => {

@@ -117,11 +117,12 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
-    behaviour: 'opens an issue when the same workload is declared in two environment folders and nothing says which one this cluster runs',
+    // Neither the cluster (eu-west-1) nor the namespace names an environment, but the pod runs
+    // payments:4.9.7 with a 384Mi limit, which only the prod folder renders (staging: 5.0.0-rc.3).
+    behaviour: 'picks the environment folder whose rendered values the pod runs with when nothing else says which one this cluster runs',
     report: 'plain-oom-ambiguous-payments',
     repo: 'plain-multi-service',
-    decision: 'issue',
-    issueReason: /environments\/prod\/payments\/deployment\.yaml and environments\/staging\/payments\/deployment\.yaml/,
+    decision: 'pull_request',
     target: 'environments/prod/payments/deployment.yaml',
     change: {
       file: 'environments/prod/payments/deployment.yaml',
@@ -244,10 +245,14 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
-    behaviour: 'edits the base when the staging overlay does not patch resources',
+    // Staging only patches checkout with JSON 6902 and the base is shared with dev: the base edit is
+    // the suggestion, but it would change dev too, so a human decides.
+    behaviour: 'opens an issue with the base edit as a suggestion when the base is shared with dev and staging has no patch to extend',
     report: 'kustomize-staging-oom-base',
     repo: 'kustomize-overlays',
-    decision: 'pull_request',
+    decision: 'issue',
+    failedChecks: ['scope'],
+    issueReason: /would also change development \(kustomize build overlays\/dev\), but only staging \(kustomize build overlays\/staging\) failed/,
     target: 'base/checkout/deployment.yaml',
     change: {
       file: 'base/checkout/deployment.yaml',
@@ -257,10 +262,12 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
-    behaviour: 'keeps the double quotes of a quoted quantity in a base reached through a prefixed overlay',
+    behaviour: 'keeps the double quotes of a quoted quantity in a base reached through a prefixed overlay, and refuses the base every environment shares',
     report: 'kustomize-prod-oom-order-worker-base',
     repo: 'kustomize-overlays',
-    decision: 'pull_request',
+    decision: 'issue',
+    failedChecks: ['scope'],
+    issueReason: /would also change development \(kustomize build overlays\/dev\), staging \(kustomize build overlays\/staging\), but only production/,
     target: 'base/order-worker/deployment.yaml',
     change: {
       file: 'base/order-worker/deployment.yaml',
@@ -417,23 +424,28 @@ export const SCENARIOS: Scenario[] = [
 
   // ── Argo CD Applications ───────────────────────────────────────────────────────────────────────
   {
-    behaviour: 'follows the Argo CD tracking id to the production overlay and edits the base that sets the limit',
+    behaviour: 'follows the Argo CD tracking id to the production overlay and adds the limit to its own patch, not the base staging shares',
     report: 'argocd-billing-production-oom-base',
     repo: 'argocd-apps',
     decision: 'pull_request',
     target: 'apps/billing/base/deployment.yaml',
     change: {
-      file: 'apps/billing/base/deployment.yaml',
-      fields: [{ path: [...container('billing'), 'resources', 'limits', 'memory'], value: '512Mi' }],
-      removed: ['              memory: 256Mi'],
-      added: ['              memory: 512Mi'],
+      file: 'apps/billing/overlays/production/billing-env.yaml',
+      fields: [
+        { path: [...container('billing'), 'resources', 'limits', 'memory'], value: '512Mi' },
+        { path: [...container('billing'), 'env', { name: 'INVOICE_BUCKET' }, 'value'], value: 'acme-invoices-prod' },
+      ],
+      removed: [],
+      added: ['          resources:', '            limits:', '              memory: 512Mi'],
     },
   },
   {
-    behaviour: 'follows the legacy app.kubernetes.io/instance label to the staging Application',
+    behaviour: 'follows the legacy app.kubernetes.io/instance label to the staging Application, whose base production shares',
     report: 'argocd-billing-staging-instance-label',
     repo: 'argocd-apps',
-    decision: 'pull_request',
+    decision: 'issue',
+    failedChecks: ['scope'],
+    issueReason: /would also change production \(kustomize build apps\/billing\/overlays\/production\), but only staging/,
     target: 'apps/billing/base/deployment.yaml',
     change: {
       file: 'apps/billing/base/deployment.yaml',

@@ -8,6 +8,7 @@ function thread(body: string, fields: Partial<Thread> = {}): Thread {
     number: 9, kind: 'issue', state: 'closed', merged: false, title: 't', body, url: 'u', createdAt: '2026-11-22T00:10:00Z',
     fingerprint: 'abcdef0123456789',
     marker: { fingerprint: 'abcdef0123456789', thread: 'issue', report: oomReport(), targetFile: 'apps/checkout/deployment.yaml', createdAt: '2026-11-22T00:10:00Z' },
+    joined: [],
     ...fields,
   };
 }

@@ -105,9 +105,13 @@ describe('after a KubeCure pull request is merged', () => {
     const verifying = new GitHubMock();
     pullWithLabels(verifying, ['kubecure', 'kubecure:awaiting-verification']);
     const seen: Record<string, any> = {};
+    // The ⏳ comment becomes the ✅ one: edited in place, not left beside it.
     verifying.scope
-      .post(`${REPO_PATH}/issues/7/comments`, (body) => ((seen.comment = body.body), true))
-      .reply(201, {})
+      .get(`${REPO_PATH}/issues/7/comments`)
+      .query({ per_page: '100' })
+      .reply(200, [{ id: 501, body: merged.comments[0] }])
+      .patch(`${REPO_PATH}/issues/comments/501`, (body) => ((seen.comment = body.body), true))
+      .reply(200, {})
       .post(`${REPO_PATH}/issues/7/labels`, (body) => ((seen.labels = body), true))
       .reply(200, [])
       .delete(`${REPO_PATH}/issues/7/labels/${encodeURIComponent('kubecure:awaiting-verification')}`)
@@ -118,8 +122,9 @@ describe('after a KubeCure pull request is merged', () => {
     expect(verifying.scope.pendingMocks()).toEqual([]);
     expect(results).toEqual([{ fingerprint: FINGERPRINT, pull: 7, result: 'verified' }]);
     expect(seen.comment).toBe(
-      '### ✅ Verified\n\nThe fix holds on cluster `prod-eu`: 2/2 pods of `Deployment/checkout` ready since 2026-11-22T02:09:30Z, 0 restarts while settling, and the pod template changed since the failure (observed 2026-11-22T02:20:00Z).',
+      '### ✅ Verified\n\nThe fix holds on cluster `prod-eu`: 2/2 pods of `Deployment/checkout` ready since 2026-11-22T02:09:30Z, 0 restarts while settling, and the pod template changed since the failure (observed 2026-11-22T02:20:00Z).\n\n<!-- kubecure:sticky verification -->',
     );
+    expect(seen.comment).not.toContain('⏳');
     expect(seen.labels).toEqual({ labels: ['kubecure:verified'] });
     expect(await store.find(FINGERPRINT)).toBeNull();
   });
@@ -136,8 +141,15 @@ describe('after a KubeCure pull request is merged', () => {
     pullWithLabels(github, ['kubecure', 'kubecure:awaiting-verification']);
     let comment = '';
     github.scope
+      .get(`${REPO_PATH}/issues/7/comments`)
+      .query(true)
+      .reply(200, [])
       .post(`${REPO_PATH}/issues/7/comments`, (body) => ((comment = body.body), true))
       .reply(201, {})
+      // The recovered frontend's open threads are looked up to be closed: it has none.
+      .get(`${REPO_PATH}/issues`)
+      .query(true)
+      .reply(200, [])
       .post(`${REPO_PATH}/issues/7/labels`)
       .reply(200, [])
       .delete(`${REPO_PATH}/issues/7/labels/${encodeURIComponent('kubecure:awaiting-verification')}`)
@@ -253,7 +265,36 @@ describe('the same failure after the merge', () => {
     expect(result).toEqual({ action: 'awaiting-rollout', pull: 7 });
   });
 
-  it('leaves a fix that was already verified or already failed to the usual flow', async () => {
+  it('marks a verified fix as failed when the failure comes back, instead of letting the cooldown drop the report', async () => {
+    const github = new GitHubMock();
+    const octokit = await octokitWithThreads(github);
+    pullWithLabels(github, ['kubecure', 'kubecure:verified']);
+    const seen: Record<string, any> = {};
+    github.scope
+      .post(`${REPO_PATH}/issues`, (body) => ((seen.issue = body), true))
+      .reply(201, { number: 16, html_url: `https://github.com/${OWNER}/${REPO}/issues/16` })
+      .post(`${REPO_PATH}/issues/7/comments`, (body) => ((seen.comment = body.body), true))
+      .reply(201, {})
+      .post(`${REPO_PATH}/issues/7/labels`, (body) => ((seen.labels = body), true))
+      .reply(200, [])
+      .delete(`${REPO_PATH}/issues/7/labels/${encodeURIComponent('kubecure:verified')}`)
+      .reply(200, []);
+    const threads = await listThreads(octokit, { owner: OWNER, repo: REPO });
+
+    // Within the cooldown of the merged pull request, and with the same pod-template hash the verification saw.
+    const result = await checkFailureAfterMerge({
+      octokit, repository: { owner: OWNER, repo: REPO }, threads, report: failing('5c4b3a291', '2026-11-22T02:25:00Z'), fingerprint: FINGERPRINT,
+      config: DEFAULT_REPO_CONFIG, dryRun: false, logger: silentLogger, now: new Date('2026-11-22T02:26:00Z'),
+    });
+
+    expect(github.scope.pendingMocks()).toEqual([]);
+    expect(result).toEqual({ action: 'fix-failed', pull: 7, followUp: 16 });
+    expect(seen.issue.labels).toEqual(['kubecure', 'kubecure:OOMKilled', 'kubecure:fix-failed']);
+    expect(seen.comment).toContain('### ❌ The fix did not hold');
+    expect(seen.labels).toEqual({ labels: ['kubecure:fix-failed'] });
+  });
+
+  it('leaves a fix that already failed to the usual flow (its follow-up counts later reports)', async () => {
     const github = new GitHubMock();
     const octokit = await octokitWithThreads(github);
     pullWithLabels(github, ['kubecure', 'kubecure:fix-failed']);

@@ -44,3 +44,13 @@ export function looksLikeRelease(tag: string): boolean {
 export function isFloatingTag(tag: string): boolean {
   return ['latest', 'main', 'master', 'stable', 'edge', 'dev', 'develop', 'nightly'].includes(tag.toLowerCase());
 }
+
+/**
+ * Tags that stand for a value a pipeline fills in, not a build that exists: `${TAG}`, `$(TAG)`,
+ * `{{ .Values.tag }}`, `<tag>`, `%TAG%`, and all-caps identifiers such as `CONTAINER_IMAGES_TAG`
+ * (skaffold and kustomize components use them for CI to replace).
+ */
+export function isPlaceholderTag(tag: string): boolean {
+  if (/[{}$<>%()\s]/.test(tag)) return true;
+  return /^[A-Z][A-Z0-9_]*$/.test(tag) && /[A-Z]{3}/.test(tag);
+}

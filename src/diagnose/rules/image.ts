@@ -5,7 +5,7 @@
  */
 import type { Diagnosis, DiagnosisContext, Rule } from '../types.js';
 import { describeContainer, ruleDiagnosis } from './diagnosis.js';
-import { formatImage, isFloatingTag, looksLikeRelease, parseImageReference } from './image-reference.js';
+import { formatImage, isFloatingTag, isPlaceholderTag, looksLikeRelease, parseImageReference } from './image-reference.js';
 import { asString, failingContainer, liveContainer } from './pod-template.js';
 import { imagesOfRepository, pathCloseness, type DeclaredImage } from './repo-facts.js';
 import { findLines, messageLines } from './report-text.js';
@@ -78,7 +78,8 @@ interface TagCandidate {
 export function rankTags(declared: DeclaredImage[], failingTag: string | null, nearFile: string | null): TagCandidate[] {
   const byTag = new Map<string, TagCandidate>();
   for (const image of declared) {
-    if (!image.tag || image.tag === failingTag || isFloatingTag(image.tag) || image.tag.includes('{{')) continue;
+    // A placeholder (`CONTAINER_IMAGES_TAG`, `${TAG}`, `{{ .Values.tag }}`) is filled in by CI: it names no build.
+    if (!image.tag || image.tag === failingTag || isFloatingTag(image.tag) || isPlaceholderTag(image.tag)) continue;
     const candidate = byTag.get(image.tag) ?? { tag: image.tag, closeness: 0, count: 0, where: [] };
     candidate.closeness = Math.max(candidate.closeness, nearFile ? pathCloseness(image.file, nearFile) : 0);
     candidate.count += 1;
@@ -125,7 +126,8 @@ async function tagNotFound(context: DiagnosisContext, declaredImage: string, con
     evidence,
     confidence,
     changes: [{ fixKind: 'image', container, path: ['image'], value: formatImage(declaredRepository, best.tag), previous: declaredImage }],
-    rationale: `The repository already deploys ${repository}:${best.tag} (${best.where.join('; ')}), so that tag exists in the registry.`,
+    // Where the tag was seen is a fact; that the registry still holds it is not checked.
+    rationale: `Tag ${best.tag} of ${repository} is deployed by ${best.where.join('; ')}: a tag the repository already runs was very likely pushed, but KubeCure did not ask the registry.`,
     risks: [`If ${tag ?? 'this tag'} was meant to ship a new version, ${best.tag} rolls that change back until the image is pushed.`],
     alternatives: others.map((other) => `${repository}:${other.tag} (${other.where.join('; ')})`),
     ...(unambiguous ? {} : { question: `Several tags of ${repository} are declared (${ranked.map((c) => c.tag).join(', ')}): which one should run here?` }),

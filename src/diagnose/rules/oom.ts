@@ -52,6 +52,32 @@ export function sizeMemoryLimit(currentBytes: number, usageBytes: number | null,
 
 const HEAP_FLAG = /-Xmx\d+[kKmMgG]?|--max-old-space-size[= ]\d+|-XX:MaxRAM(?:Percentage)?=\S+/g;
 
+/** A heap flag, and the heap it fixes in bytes; null for flags that size the heap from the limit. */
+export interface HeapFlag {
+  flag: string;
+  /** `-XX:MaxRAMPercentage=75.0`: the heap follows the container limit, so raising the limit raises it. */
+  scalesWithLimit: boolean;
+  bytes: number | null;
+}
+
+const JVM_UNITS: Record<string, number> = { '': 1, k: 2 ** 10, m: MI, g: GI };
+
+export function readHeapFlag(flag: string): HeapFlag {
+  if (/^-XX:MaxRAMPercentage=/.test(flag)) return { flag, scalesWithLimit: true, bytes: null };
+  const jvm = flag.match(/^-Xmx(\d+)([kKmMgG]?)$/) ?? flag.match(/^-XX:MaxRAM=(\d+)([kKmMgG]?)$/);
+  if (jvm) return { flag, scalesWithLimit: false, bytes: Number(jvm[1]) * (JVM_UNITS[(jvm[2] ?? '').toLowerCase()] ?? 1) };
+  const node = flag.match(/^--max-old-space-size[= ](\d+)$/);
+  return { flag, scalesWithLimit: false, bytes: node ? Number(node[1]) * MI : null };
+}
+
+/**
+ * A fixed heap that nearly fills the limit needs room above it for everything outside the heap
+ * (metaspace, thread stacks, buffers, the runtime itself): a quarter of the heap, at least.
+ */
+const OFF_HEAP_SHARE = 0.25;
+/** A fixed heap at or above this share of the limit is "near the limit": the limit is what is short. */
+const NEAR_LIMIT = 0.8;
+
 /** Heap limits set inside the process (JVM, Node) that a larger container limit does not move. */
 function heapFlags(container: Json): string[] {
   const texts = [
@@ -132,7 +158,26 @@ export const oomRule: Rule = {
       });
     }
 
-    const sizing = sizeMemoryLimit(currentBytes, observedUsage(context, name), context.limits);
+    const heap = heapFlags({ ...(liveContainer(context) ?? {}), ...view.container }).map(readHeapFlag);
+    const fixedHeap = Math.max(0, ...heap.flatMap((flag) => (flag.bytes === null ? [] : [flag.bytes])));
+    const heapFillsLimit = fixedHeap >= currentBytes * NEAR_LIMIT;
+    const heapNeeds = heapFillsLimit ? fixedHeap * (1 + OFF_HEAP_SHARE) : 0;
+    let sizing = sizeMemoryLimit(currentBytes, observedUsage(context, name), context.limits);
+    if (sizing && heapNeeds > (parseQuantity(sizing.limit) ?? 0)) {
+      // Sized as if usage were the heap plus what lives outside it (× 1.5 gives exactly that).
+      const forHeap = sizeMemoryLimit(currentBytes, heapNeeds / 1.5, context.limits);
+      sizing = forHeap && { ...forHeap, basis: `the ${mebibytes(fixedHeap)} heap + ${OFF_HEAP_SHARE * 100}% for memory outside it` };
+    }
+    if (heapNeeds > 0 && heapNeeds > (parseQuantity(sizing?.limit ?? '0') ?? 0)) {
+      const flag = heap.find((entry) => entry.bytes === fixedHeap)?.flag ?? '';
+      return ruleDiagnosis(context, 'oom', {
+        summary: `${subject} was OOMKilled: its fixed heap (${flag}) does not fit under a limit the bounds allow`,
+        rootCause: `The process fixes its heap at ${mebibytes(fixedHeap)} (${flag}) inside a ${declaredLimit} limit; memory outside the heap needs room above it, so the limit must exceed about ${mebibytes(heapNeeds)}, more than the configured bounds (max ${context.limits.maxMemory}, at most ×${context.limits.maxIncreaseFactor}) allow.`,
+        evidence,
+        confidence: 40,
+        question: `Lower ${flag} (or size the heap with -XX:MaxRAMPercentage so it follows the limit), or raise the bounds so the limit can exceed ${mebibytes(heapNeeds)}?`,
+      });
+    }
     if (!sizing) {
       return ruleDiagnosis(context, 'oom', {
         summary: `${subject} was OOMKilled at its ${declaredLimit} memory limit, already at the allowed maximum`,
@@ -164,10 +209,17 @@ export const oomRule: Rule = {
       confidence -= 15;
       risks.push(`The value was capped by the configured bounds; ${sizing.limit} may still be too little (wanted ${sizing.basis}).`);
     }
-    const flags = heapFlags({ ...(liveContainer(context) ?? {}), ...view.container });
-    if (flags.length > 0) {
+    const scaling = heap.filter((flag) => flag.scalesWithLimit).map((flag) => flag.flag);
+    const fixed = heap.filter((flag) => !flag.scalesWithLimit).map((flag) => flag.flag);
+    let heapNote = '';
+    if (heapFillsLimit) {
+      // The heap alone (nearly) fills the limit: the limit is what is short, and it now clears the heap.
+      heapNote = ` The process fixes its heap at ${mebibytes(fixedHeap)} (${fixed.join(', ')}), ${fixedHeap >= currentBytes ? 'above' : 'near'} the old limit; ${sizing.limit} leaves room for memory outside the heap.`;
+    } else if (fixed.length > 0) {
       confidence -= 20;
-      risks.push(`The process sets its own heap size (${flags.join(', ')}); the heap may need to change with the limit, or the leak is outside the heap.`);
+      risks.push(`The process sets its own heap size (${fixed.join(', ')}) well below the limit; the heap may need to change with the limit, or the leak is outside the heap.`);
+    } else if (scaling.length > 0) {
+      heapNote = ` The heap is sized as a share of the limit (${scaling.join(', ')}), so it grows with the new limit.`;
     }
     const leakHint = findLines(logLines(report), /heap out of memory|OutOfMemoryError|MemoryError/, 2);
 
@@ -177,7 +229,7 @@ export const oomRule: Rule = {
       evidence: [...evidence, ...leakHint],
       confidence,
       changes,
-      rationale: `Raising the memory limit from ${declaredLimit} to ${sizing.limit} (${sizing.basis}${sizing.capped ? ', capped by the configured bounds' : ''}) gives the container headroom above the usage that got it killed.`,
+      rationale: `Raising the memory limit from ${declaredLimit} to ${sizing.limit} (${sizing.basis}${sizing.capped ? ', capped by the configured bounds' : ''}) gives the container headroom above the usage that got it killed.${heapNote}`,
       risks,
       alternatives: ['If memory grows without bound, look for a leak: a larger limit only delays the next kill.'],
     });

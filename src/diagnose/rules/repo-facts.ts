@@ -8,6 +8,7 @@ import type { ManifestDocument, RepoIndex } from '../../locate/types.js';
 import type { DiagnosisContext } from '../types.js';
 import { canonicalRepository, parseImageReference } from './image-reference.js';
 import { asArray, asRecord, asString, containersOf, dig, podSpecOf, type Json } from './pod-template.js';
+import { dirOf, joinRepoPath } from '../../locate/posix-path.js';
 
 const KUSTOMIZATION_FILE = /(?:^|\/)kustomization\.ya?ml$/i;
 const HELM_VALUES_FILE = /(?:^|\/)values[^/]*\.ya?ml$/i;
@@ -96,14 +97,31 @@ function imagesInValues(file: string, source: ImageSource, values: unknown, path
   return found;
 }
 
-/** Every image the repository declares, wherever it is declared. */
+/** Directories of the kustomize components some kustomization of the repository includes. */
+function includedComponents(all: { file: string; content: Json }[]): Set<string> {
+  const included = new Set<string>();
+  for (const { file, content } of all) {
+    for (const entry of asArray(content.components)) {
+      const path = asString(entry);
+      if (path && !/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) included.add(joinRepoPath(dirOf(file), path));
+    }
+  }
+  return included;
+}
+
+/** Every image the repository declares, wherever it is declared (components no build includes left out). */
 export async function declaredImages(index: RepoIndex): Promise<DeclaredImage[]> {
   const fromManifests = index.documents.flatMap((document) =>
     document.kind === 'HelmRelease'
       ? imagesInValues(document.file, 'helmrelease-values', dig(document.object, 'spec', 'values'), ['spec', 'values'])
       : imagesInManifest(document),
   );
-  const fromKustomizations = (await kustomizations(index)).flatMap(({ file, content }) => imagesInKustomization(file, content));
+  const all = await kustomizations(index);
+  const included = includedComponents(all);
+  // A component nothing includes is not deployed: its tags (often CI placeholders) run nowhere.
+  const fromKustomizations = all
+    .filter(({ file, content }) => content.kind !== 'Component' || included.has(dirOf(file)))
+    .flatMap(({ file, content }) => imagesInKustomization(file, content));
   const valuesFiles = index.files.filter((file) => HELM_VALUES_FILE.test(file));
   const fromValues = (
     await Promise.all(valuesFiles.map(async (file) => (await parsedFile(index, file)).flatMap((values) => imagesInValues(file, 'helm-values', values))))

@@ -6,7 +6,8 @@ export function renderDecision(remediation: Remediation): string {
   const { reasons, diagnosis } = remediation;
   const lines = [messages.decideHeading, ''];
   for (const reason of reasons) lines.push(`- ${reason}`);
-  if (diagnosis.question) lines.push('', diagnosis.question);
+  // The question is often the reason itself (no safe change): say it once.
+  if (diagnosis.question && !reasons.includes(diagnosis.question)) lines.push('', diagnosis.question);
   if (diagnosis.alternatives?.length) lines.push('', messages.alternativesLabel, ...diagnosis.alternatives.map((item) => `- ${item}`));
   if (diagnosis.risks?.length) lines.push('', messages.risksLabel, ...diagnosis.risks.map((item) => `- ${item}`));
   return lines.join('\n').trimEnd();

@@ -4,6 +4,7 @@
  */
 import type { Remediation } from '../../outcome.js';
 import { encodeMarker } from '../marker.js';
+import { changeIdentityOf } from '../change-identity.js';
 import { messages } from '../messages.js';
 import { renderChange } from './change.js';
 import { renderCommands } from './commands.js';
@@ -61,6 +62,7 @@ export function renderThread(remediation: Remediation, options: RenderOptions = 
     manifestSha: options.manifestSha,
     targetFile: remediation.outcome.target?.file,
     diagnosedBy: remediation.outcome.diagnosedBy,
+    changeId: remediation.outcome.changes.length > 0 ? changeIdentityOf(remediation.outcome.changes) : undefined,
     createdAt: options.createdAt ?? new Date().toISOString(),
   });
   const sections = {

@@ -10,6 +10,8 @@ import { type ChartModel, type ChartTemplate, bindChange, declaresContainer, exp
 import { baseName, dirOf, joinRepoPath } from '../posix-path.js';
 import type { RenderContext } from '../helm-template.js';
 import { readYamlMap } from '../yaml-read.js';
+import type { DeploymentScope } from '../gitops-objects.js';
+import type { RepoIndex } from '../types.js';
 import { helmReleaseCharts } from './flux-helmrelease.js';
 
 export const helmCharts: SourceModule = {
@@ -26,7 +28,9 @@ export const helmCharts: SourceModule = {
   },
 };
 
-interface ValuesSet {
+export interface ValuesSet {
+  /** Nothing deploys the chart with this set; it is tried only in case a release uses the defaults. */
+  fallback?: boolean;
   files: string[];
   /** What selects this set: an Argo CD Application, or an environment file's name. */
   origin: string;
@@ -35,15 +39,10 @@ interface ValuesSet {
 }
 
 async function chartCandidates(context: SourceContext, chart: ChartModel): Promise<Candidate[]> {
-  const defaultsFile = joinRepoPath(chart.dir, 'values.yaml');
-  const sets = valuesSets(context, chart, defaultsFile);
+  const sets = valuesSets(context.index, context.scopes, chart);
   const candidates: Candidate[] = [];
   for (const set of sets) {
-    const layers: ValuesLayer[] = [];
-    for (const file of [defaultsFile, ...set.files.filter((file) => file !== defaultsFile)]) {
-      const values = await readYamlMap(context.index, file);
-      if (values || file === defaultsFile) layers.push({ file, documentIndex: 0, prefix: [], values: values ?? {} });
-    }
+    const layers = await valuesLayersOf(context.index, chart, set);
     const merged = mergeValues(layers);
     const fallback = layers[0] as ValuesLayer;
     const environmentLayer = layers[layers.length - 1] as ValuesLayer;
@@ -52,6 +51,7 @@ async function chartCandidates(context: SourceContext, chart: ChartModel): Promi
       if (!release) continue;
       const { render, evaluate } = release;
       candidates.push({
+        environment: chartEnvironment(chart, set),
         renderRoot: chart.dir,
         files: [template.file, ...layers.map((layer) => layer.file)],
         environmentPath: environmentLayer.file,
@@ -74,13 +74,30 @@ async function chartCandidates(context: SourceContext, chart: ChartModel): Promi
   return candidates;
 }
 
+/** The chart defaults, then the set's files: lowest precedence first. */
+export async function valuesLayersOf(index: RepoIndex, chart: ChartModel, set: ValuesSet): Promise<ValuesLayer[]> {
+  const defaultsFile = joinRepoPath(chart.dir, 'values.yaml');
+  const layers: ValuesLayer[] = [];
+  for (const file of [defaultsFile, ...set.files.filter((file) => file !== defaultsFile)]) {
+    const values = await readYamlMap(index, file);
+    if (values || file === defaultsFile) layers.push({ file, documentIndex: 0, prefix: [], values: values ?? {} });
+  }
+  return layers;
+}
+
+/** A chart with one combination of values files is one environment. */
+export function chartEnvironment(chart: ChartModel, set: ValuesSet): string {
+  return `helm chart ${chart.dir || '.'} with ${set.origin}`;
+}
+
 /** Every values combination a release of this chart may use. */
-function valuesSets(context: SourceContext, chart: ChartModel, defaultsFile: string): ValuesSet[] {
+export function valuesSets(index: RepoIndex, scopes: DeploymentScope[], chart: ChartModel): ValuesSet[] {
+  const defaultsFile = joinRepoPath(chart.dir, 'values.yaml');
   const sets: ValuesSet[] = [];
-  for (const scope of context.scopes.filter((entry) => entry.tool === 'argocd' && entry.path === chart.dir)) {
+  for (const scope of scopes.filter((entry) => entry.tool === 'argocd' && entry.path === chart.dir)) {
     sets.push({ files: scope.valueFiles, origin: `Argo CD Application ${scope.name} in ${scope.file}`, releaseName: scope.releaseName, namespace: scope.targetNamespace });
   }
-  const environmentFiles = context.index.files.filter(
+  const environmentFiles = index.files.filter(
     (file) => dirOf(file) === chart.dir && /^values[-.][^/]+\.ya?ml$/.test(baseName(file)) && file !== defaultsFile,
   );
   for (const file of environmentFiles) {
@@ -88,7 +105,7 @@ function valuesSets(context: SourceContext, chart: ChartModel, defaultsFile: str
       sets.push({ files: [file], origin: `environment values file ${baseName(file)}`, releaseName: null, namespace: null });
     }
   }
-  if (!sets.some((set) => set.files.length === 0)) sets.push({ files: [], origin: 'chart defaults only', releaseName: null, namespace: null });
+  if (!sets.some((set) => set.files.length === 0)) sets.push({ files: [], origin: 'chart defaults only', releaseName: null, namespace: null, fallback: sets.length > 0 });
   return sets;
 }
 

@@ -264,3 +264,14 @@ function selectorMatches(selector: string, labels: Record<string, unknown>): boo
     return key !== undefined && (value === undefined ? key in labels : labels[key] === value);
   });
 }
+
+/**
+ * Kustomizations that are built on their own: top-level ones, directories a Flux or Argo CD object
+ * deploys (`deployedPaths`), and inner ones that make an environment of their own (they rename or
+ * re-namespace what they build). Components never are.
+ */
+export function standaloneBuilds(analysis: KustomizeAnalysis, deployedPaths: string[]): string[] {
+  const renaming = [...analysis.layers.values()].filter((layer) => layer.namespace !== null || layer.namePrefix !== '' || layer.nameSuffix !== '').map((layer) => layer.dir);
+  const dirs = new Set([...analysis.roots, ...deployedPaths.filter((path) => analysis.layers.has(path)), ...renaming]);
+  return [...dirs].filter((dir) => !analysis.layers.get(dir)?.isComponent);
+}

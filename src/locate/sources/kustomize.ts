@@ -69,12 +69,26 @@ export const kustomizeOverlays: SourceModule = {
   },
 };
 
+/** The environment a kustomization directory builds, as the scope check names it. */
+export function kustomizeEnvironment(dir: string): string {
+  return `kustomize build ${dir || '.'}`;
+}
+
 interface LayerState {
   layer: KustomizationLayer;
   /** The workload as it enters this layer. */
   before: Record<string, unknown>;
   /** Names the workload carries below this layer: what this layer's patches may refer to. */
   namesBelow: string[];
+}
+
+/** What `kustomize build` of the resource's root emits for it: final name, namespace and object. */
+export function renderBuiltResource(resource: BuiltResource): { name: string; namespace: string | null; object: Record<string, unknown> } {
+  const { document, layers } = resource;
+  const names = namesThroughLayers(document.name, layers);
+  const name = names[names.length - 1] ?? document.name;
+  const namespace = namespaceThroughLayers(document.namespace, layers);
+  return { name, namespace, object: finalWorkload(replayLayers(resource), resource, name, namespace) };
 }
 
 function kustomizeCandidate(root: string, resource: BuiltResource, users: string[]): Candidate {
@@ -92,6 +106,7 @@ function kustomizeCandidate(root: string, resource: BuiltResource, users: string
   }
   const files = [document.file, ...layers.map((layer) => layer.file), ...layers.flatMap((layer) => layer.patches.flatMap((patch) => patch.file ?? []))];
   return {
+    environment: kustomizeEnvironment(root),
     renderRoot: root,
     files: [...new Set(files)],
     environmentPath: rootLayer?.file ?? root,
@@ -175,7 +190,39 @@ function resolveKustomizeChange(change: FieldChange, resource: BuiltResource, st
       if (resolution) return resolution;
     }
   }
+  if (new Set(users).size > 1) {
+    const extended = extendOwnPatch(change, states, resource.document.kind, users);
+    if (extended) return extended;
+  }
   return resolveInBase(change, resource, users);
+}
+
+/**
+ * The base is shared, so the fix belongs to the failing environment's own overlay: a strategic
+ * merge patch file of the build root that already patches this container gets the field added,
+ * in the overlay's existing style. Null when the overlay has no such patch.
+ */
+function extendOwnPatch(change: FieldChange, states: LayerState[], kind: string, users: string[]): Resolution | null {
+  const own = states[states.length - 1];
+  // A strategic merge replaces lists without a merge key (`envFrom`, `args`) wholesale: writing one
+  // item of such a list into a patch would drop the others, so only keyed paths are added.
+  if (!own || change.path.some((segment) => typeof segment === 'number')) return null;
+  for (const patch of own.layer.patches) {
+    if (patch.type !== 'strategic' || patch.file === null) continue;
+    for (const [documentIndex, patchDocument] of patch.documents.entries()) {
+      if (!isRecord(patchDocument) || !patchTargets(patch, patchDocument, kind, own.namesBelow, asRecord(asRecord(own.before.metadata).labels))) continue;
+      const edits = editsAgainstWorkload(patchDocument, kind, change);
+      if (!edits) continue;
+      const file = patch.file;
+      const others = [...new Set(users)].filter((dir) => dir !== own.layer.dir);
+      return {
+        ok: true,
+        edits: edits.map((edit) => ({ file, documentIndex, ...edit })),
+        note: `the base is shared with ${others.join(', ')}; the field is added to ${file}, the patch ${own.layer.file} already applies to this workload`,
+      };
+    }
+  }
+  return null;
 }
 
 /** The outermost `images:` entry that applies to the container's image wins; edit it. */

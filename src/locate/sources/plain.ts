@@ -18,10 +18,16 @@ export const plainManifests: SourceModule = {
   },
 };
 
+/** A plain manifest file is an environment of its own: applying it is all that renders it. */
+export function plainEnvironment(file: string): string {
+  return `manifest ${file}`;
+}
+
 function plainCandidate(document: ManifestDocument): Candidate {
   const prefix = document.listItemIndex === undefined ? [] : ['items', document.listItemIndex];
   const where = document.listItemIndex === undefined ? '' : ` (List item ${document.listItemIndex})`;
   return {
+    environment: plainEnvironment(document.file),
     renderRoot: document.file,
     files: [document.file],
     environmentPath: document.file,

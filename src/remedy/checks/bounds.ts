@@ -32,9 +32,10 @@ function holderProblems(holder: ResourceHolder, policy: PatchPolicy): string[] {
       const previous = before === undefined ? null : parseQuantity(before);
       const where = `${holder.label} ${group}.${resource}`;
       if (next === null) continue;
-      if (ceiling !== null && next > ceiling) problems.push(`${where} ${after} exceeds the ceiling ${ceilingText}`);
+      // Each refusal names the setting that raises it: the reader can decide to.
+      if (ceiling !== null && next > ceiling) problems.push(`${where} ${after} exceeds the ceiling ${ceilingText} (fixes.${resource === 'memory' ? 'maxMemory' : 'maxCpu'})`);
       if (previous !== null && previous > 0 && next > previous * policy.maxIncreaseFactor + 1e-9) {
-        problems.push(`${where} ${before} → ${after} is more than ${policy.maxIncreaseFactor}× the previous value`);
+        problems.push(`${where} ${before} → ${after} is more than ${policy.maxIncreaseFactor}× the previous value (fixes.maxIncreaseFactor)`);
       }
     }
   }
@@ -58,6 +59,8 @@ export function boundsCheck(changes: DocumentChange[], policy: PatchPolicy): Val
   return {
     name: 'bounds',
     passed: true,
-    message: `resources within bounds (memory ≤ ${policy.maxMemory}, cpu ≤ ${policy.maxCpu}, at most ${policy.maxIncreaseFactor}× the previous value, limits ≥ requests)`,
+    message: Number.isFinite(policy.maxIncreaseFactor)
+      ? `resources within bounds (memory ≤ ${policy.maxMemory}, cpu ≤ ${policy.maxCpu}, at most ${policy.maxIncreaseFactor}× the previous value, limits ≥ requests)`
+      : `resources within bounds (memory ≤ ${policy.maxMemory}, cpu ≤ ${policy.maxCpu}, limits ≥ requests; the value was named by a reviewer)`,
   };
 }

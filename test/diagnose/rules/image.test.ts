@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { imageRule, rankTags, repairImageName } from '../../../src/diagnose/rules/image.js';
 import type { DeclaredImage } from '../../../src/diagnose/rules/repo-facts.js';
+import { isPlaceholderTag } from '../../../src/diagnose/rules/image-reference.js';
 import { contextFor, loadReport, unquotedEvidence, withReport } from '../support.js';
 
 function paymentsDeployment(namespace: string, image: string): string {
@@ -102,6 +103,40 @@ describe('image pull failures: tag not found', () => {
     const diagnosis = await imageRule.diagnose(contextFor(report, { files, at: ['apps/payments/base/deployment.yaml', 'Deployment', 'payments'] }));
     expect(diagnosis?.changes[0]?.value).toBe('ghcr.io/acme/payments:1.8.4');
     expect(diagnosis?.confidence).toBeGreaterThanOrEqual(80);
+  });
+});
+
+describe('image pull failures: tags that name no build', () => {
+  const report = loadReport('image-tag-not-found');
+
+  it('never proposes a placeholder tag or one from a kustomize component no build includes, and says where its tag was seen', async () => {
+    const files = {
+      'apps/payments/base/deployment.yaml': paymentsDeployment('payments', 'ghcr.io/acme/payments'),
+      'apps/payments/overlays/prod/kustomization.yaml': 'resources: [../../base]\nimages:\n  - name: ghcr.io/acme/payments\n    newTag: 1.9.0\n',
+      'apps/payments/overlays/staging/kustomization.yaml': 'resources: [../../base]\ncomponents: [../../components/debug]\nimages:\n  - name: ghcr.io/acme/payments\n    newTag: "1.8.4"\n',
+      // Included by staging: a real tag, but the same one staging sets.
+      'apps/payments/components/debug/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nimages:\n  - name: ghcr.io/acme/payments\n    newTag: "1.8.4"\n',
+      // Included by nothing: CI replaces the placeholder when it uses the component.
+      'apps/payments/components/container-images-tag/kustomization.yaml':
+        'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nimages:\n  - name: ghcr.io/acme/payments\n    newTag: "1.7.0"\n',
+      'apps/payments/ci/kustomization.yaml': 'resources: [../base]\nimages:\n  - name: ghcr.io/acme/payments\n    newTag: CONTAINER_IMAGES_TAG\n',
+      'charts/payments/values-ci.yaml': 'image:\n  repository: ghcr.io/acme/payments\n  tag: "${IMAGE_TAG}"\n',
+    };
+    const diagnosis = await imageRule.diagnose(contextFor(report, { files, at: ['apps/payments/base/deployment.yaml', 'Deployment', 'payments'] }));
+    expect(diagnosis?.changes[0]?.value).toBe('ghcr.io/acme/payments:1.8.4');
+    expect(diagnosis?.alternatives ?? []).toEqual([]);
+    expect(diagnosis?.rationale).toBe(
+      'Tag 1.8.4 of ghcr.io/acme/payments is deployed by apps/payments/components/debug/kustomization.yaml (images[name=ghcr.io/acme/payments]); apps/payments/overlays/staging/kustomization.yaml (images[name=ghcr.io/acme/payments]): a tag the repository already runs was very likely pushed, but KubeCure did not ask the registry.',
+    );
+    expect(diagnosis?.rationale).not.toMatch(/exists in the registry/);
+  });
+
+  it.each(['CONTAINER_IMAGES_TAG', '${TAG}', '$(TAG)', '{{ .Values.tag }}', '<tag>', '%TAG%', 'TAG'])('treats %s as a placeholder', (tag) => {
+    expect(isPlaceholderTag(tag)).toBe(true);
+  });
+
+  it.each(['1.4.2', 'v2.3.1', 'main-3f2a1c', 'V1-RC', 'sha-9f8e7d', '2024.05.1'])('treats %s as a real tag', (tag) => {
+    expect(isPlaceholderTag(tag)).toBe(false);
   });
 });
 

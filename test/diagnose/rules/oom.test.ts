@@ -163,6 +163,39 @@ describe('the OOMKilled rule', () => {
     expect(diagnosis?.confidence).toBeLessThan(80);
   });
 
+  const withJavaOptions = (options: string, limit: string) =>
+    checkoutDeployment(`          env:\n            - name: JAVA_TOOL_OPTIONS\n              value: "${options}"\n          resources:\n            limits: {memory: ${limit}}`);
+
+  it('keeps full confidence when the heap is a percentage of the limit: it grows with the new limit', async () => {
+    const diagnosis = await oomRule.diagnose(contextFor(report, { files: { [FILE]: withJavaOptions('-XX:MaxRAMPercentage=75.0', '512Mi') }, at: AT }));
+    expect(diagnosis?.changes[0]).toMatchObject({ value: '1Gi', previous: '512Mi' });
+    expect(diagnosis?.confidence).toBeGreaterThanOrEqual(80);
+    expect(diagnosis?.rationale).toContain('The heap is sized as a share of the limit (-XX:MaxRAMPercentage=75.0), so it grows with the new limit.');
+  });
+
+  it('raises the limit past a fixed -Xmx that nearly fills it, at full confidence', async () => {
+    const diagnosis = await oomRule.diagnose(contextFor(report, { files: { [FILE]: withJavaOptions('-Xmx480m', '512Mi') }, at: AT }));
+    expect(diagnosis?.changes[0]).toMatchObject({ value: '1Gi', previous: '512Mi' });
+    expect(diagnosis?.confidence).toBeGreaterThanOrEqual(80);
+    expect(diagnosis?.rationale).toContain('The process fixes its heap at 480Mi (-Xmx480m), near the old limit; 1Gi leaves room for memory outside the heap.');
+  });
+
+  it('sizes the limit from a fixed -Xmx above it: the heap plus a quarter for memory outside it', async () => {
+    const diagnosis = await oomRule.diagnose(
+      contextFor(report, { files: { [FILE]: withJavaOptions('-Xmx1g', '512Mi') }, at: AT, limits: { maxIncreaseFactor: 3 } }),
+    );
+    expect(diagnosis?.changes[0]).toMatchObject({ value: '1280Mi', previous: '512Mi' });
+    expect(diagnosis?.rationale).toContain('the 1024Mi heap + 25% for memory outside it');
+    expect(diagnosis?.rationale).toContain('above the old limit');
+  });
+
+  it('opens an issue naming the flag when the bounds cannot clear a fixed heap above the limit', async () => {
+    const diagnosis = await oomRule.diagnose(contextFor(report, { files: { [FILE]: withJavaOptions('-Xmx2g', '768Mi') }, at: AT }));
+    expect(diagnosis?.changes).toEqual([]);
+    expect(diagnosis?.confidence).toBeLessThan(80);
+    expect(diagnosis?.question).toMatch(/^Lower -Xmx2g \(or size the heap with -XX:MaxRAMPercentage so it follows the limit\), or raise the bounds so the limit can exceed 2560Mi\?$/);
+  });
+
   it('treats a node-level OOM as an issue, not a limit to raise', async () => {
     const nodeOom = withReport(report, (copy) => {
       copy.events.push({
