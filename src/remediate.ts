@@ -27,6 +27,9 @@ import { applyJsonPatchToText } from './remedy/json-patch.js';
 import { fileChange } from './remedy/diff.js';
 import { DEFAULT_POLICY, type PatchPolicy } from './remedy/policy.js';
 import { validateEdits } from './remedy/validate.js';
+import { refusalReasons, type RepositoryFacts } from './remedy/allowlist.js';
+import type { PatchTarget } from './remedy/checks/policy.js';
+import { containerErrorLines, repositoryFacts } from './remedy/repository-facts.js';
 import type { FileChange, ValidationResult } from './remedy/types.js';
 import type { Outcome, Remediation } from './outcome.js';
 import { silentLogger, type Logger } from './logger.js';
@@ -47,6 +50,16 @@ export interface RemediateOptions {
   /** An index of the same repository built earlier (the App caches it by tree SHA). */
   index?: RepoIndex;
   logger?: Logger;
+}
+
+/** What the patch gate judges a proposal against, whoever made it. */
+interface Gate {
+  report: FailureReport;
+  scope: ScopeContext;
+  /** Read once, and only when a proposal has a change to judge. */
+  facts: () => Promise<RepositoryFacts>;
+  errorLines: string[];
+  location: SourceLocation | null;
 }
 
 /** A proposal turned into file changes, ready to be validated. */
@@ -85,20 +98,22 @@ export async function remediate(report: FailureReport, repo: RepoView, options: 
   // The reviewer's explicit value is held to the hard ceilings, not to KubeCure's automatic step.
   const rulePolicy = reviewed.applied ? { ...policy, maxIncreaseFactor: Number.POSITIVE_INFINITY } : policy;
   const scope = scopeOf(index, location);
+  let facts: Promise<RepositoryFacts> | undefined;
+  const gate: Gate = { report, facts: () => (facts ??= repositoryFacts(index, report.pod.namespace)), errorLines: containerErrorLines(report), location, scope };
   let proposal = await proposeFromRule(reviewed.diagnosis, location, index);
-  let validation = await validateProposal(proposal, report, rulePolicy, scope);
+  let validation = await validateProposal(proposal, gate, rulePolicy);
   let usage: Remediation['usage'];
   // A hint the rules applied is done; the model hears only hints the rules cannot read.
   const hint = reviewed.applied ? undefined : options.hint;
 
   if (options.model && shouldAskModel(proposal.diagnosis, validation, threshold, hint)) {
-    const asked = await askModel(report, location, index, policy, options.model, hint, scope);
+    const asked = await askModel(gate, index, policy, options.model, hint);
     usage = asked.usage;
     if (asked.failure) notes.push(`The model was not used: ${asked.failure}. This diagnosis comes from the rules alone.`);
     const modelProposal = await proposeFromModel(asked, location, index, report.failure.container);
     if (modelProposal && preferModel(modelProposal.diagnosis, proposal.diagnosis, hint)) {
       proposal = modelProposal;
-      validation = await validateProposal(proposal, report, policy, scope);
+      validation = await validateProposal(proposal, gate, policy, modelTarget(location));
     }
   } else if (!options.model && needsModel(proposal.diagnosis, threshold)) {
     notes.push('No model is configured (rules only): a model might explain this failure further.');
@@ -110,7 +125,8 @@ export async function remediate(report: FailureReport, repo: RepoView, options: 
   const reasons = [...decisionBlockers(proposal, validation, location, threshold), ...ambiguityBlockers(location, ambiguousWith)];
   const outcome = buildOutcome(proposal, validation, location, reasons.length === 0);
   const fingerprint = fingerprintOf(report);
-  logger.info({ fingerprint, decision: outcome.decision, confidence: outcome.confidence, diagnosedBy: outcome.diagnosedBy }, 'remediation decided');
+  const refusals = refusalReasons(outcome.validation);
+  logger.info({ fingerprint, decision: outcome.decision, confidence: outcome.confidence, diagnosedBy: outcome.diagnosedBy, ...(refusals.length > 0 ? { refusals } : {}) }, 'remediation decided');
   return {
     outcome,
     report,
@@ -181,12 +197,25 @@ function describeChange(change: FieldChange): string {
   return `${where}${change.path.join('.')} = ${String(change.value)}`;
 }
 
-async function validateProposal(proposal: Proposal, report: FailureReport, policy: PatchPolicy, scope: ScopeContext): Promise<ValidationResult> {
+async function validateProposal(proposal: Proposal, gate: Gate, policy: PatchPolicy, target?: PatchTarget): Promise<ValidationResult> {
   if (proposal.files.length === 0) {
     const message = proposal.problems[0] ?? 'No change was proposed; a human has to decide.';
     return { passed: false, checks: [{ name: 'change', passed: false, message }] };
   }
-  return validateFiles(proposal.files, report, policy, scope);
+  return validateFiles(proposal.files, gate, policy, target);
+}
+
+/**
+ * The located workload a patch may touch. A rule's edits land in the layer that sets the field
+ * (an overlay, a values file), so only the workload's identity is known; a model's patch is
+ * written against the document it was shown, so that document is the only one it may edit.
+ */
+function ruleTarget(location: SourceLocation | null): PatchTarget | undefined {
+  return location ? { kind: location.kind, name: location.name } : undefined;
+}
+
+function modelTarget(location: SourceLocation | null): PatchTarget | undefined {
+  return location ? { file: location.file, documentIndex: location.documentIndex, kind: location.kind, name: location.name } : undefined;
 }
 
 /** What the scope check needs: the repository rendered once as it is, and the failing environment. */
@@ -205,26 +234,24 @@ function scopeOf(index: RepoIndex, location: SourceLocation | null): ScopeContex
   };
 }
 
-async function validateFiles(files: FileChange[], report: FailureReport, policy: PatchPolicy, scope: ScopeContext): Promise<ValidationResult> {
+/** The one gate: rules and the model are judged by the same checks against the same facts. */
+async function validateFiles(files: FileChange[], gate: Gate, policy: PatchPolicy, target: PatchTarget | undefined = ruleTarget(gate.location)): Promise<ValidationResult> {
+  const { scope } = gate;
   const after = await renderEnvironments(indexWithChangedFiles(scope.index, files));
   return validateEdits({
-    category: report.failure.category,
-    container: report.failure.container,
+    category: gate.report.failure.category,
+    container: gate.report.failure.container,
     files: files.map(({ file, before, after: edited }) => ({ file, before, after: edited })),
     policy,
+    facts: await gate.facts(),
+    errorLines: gate.errorLines,
+    target,
     scope: { failing: scope.failing, ...changedEnvironments(await scope.before(), after, scope.failing) },
   });
 }
 
-async function askModel(
-  report: FailureReport,
-  location: SourceLocation | null,
-  index: RepoIndex,
-  policy: PatchPolicy,
-  model: DiagnosisModel,
-  hint: string | undefined,
-  scope: ScopeContext,
-): Promise<ModelDiagnosis> {
+async function askModel(gate: Gate, index: RepoIndex, policy: PatchPolicy, model: DiagnosisModel, hint: string | undefined): Promise<ModelDiagnosis> {
+  const { report, location } = gate;
   const source = location ? await sourceDocument(location, index) : null;
   return diagnoseWithModel({
     report,
@@ -233,7 +260,7 @@ async function askModel(
     model,
     validate: async (ops) => {
       if (!source) return { passed: false, messages: ['No source document was shown: no patch can be applied.'] };
-      const result = await validateModelPatch(ops, source, report, policy, scope);
+      const result = await validateModelPatch(ops, source, gate, policy);
       return { passed: result.passed, messages: result.checks.filter((check) => !check.passed).map((check) => `${check.name}: ${check.message}`) };
     },
   });
@@ -256,14 +283,14 @@ function patchFile(ops: Operation[], source: SourceDocument): FileChange {
   return fileChange(source.file, source.fileText, applyJsonPatchToText(source.fileText, source.documentIndex, ops));
 }
 
-async function validateModelPatch(ops: Operation[], source: SourceDocument, report: FailureReport, policy: PatchPolicy, scope: ScopeContext): Promise<ValidationResult> {
+async function validateModelPatch(ops: Operation[], source: SourceDocument, gate: Gate, policy: PatchPolicy): Promise<ValidationResult> {
   let change: FileChange;
   try {
     change = patchFile(ops, source);
   } catch (error) {
     return { passed: false, checks: [{ name: 'apply', passed: false, message: (error as Error).message }] };
   }
-  return validateFiles([change], report, policy, scope);
+  return validateFiles([change], gate, policy, modelTarget(gate.location));
 }
 
 async function proposeFromModel(

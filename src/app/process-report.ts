@@ -23,6 +23,7 @@ import { isProtected, namesCluster, remediationSettings, type RepoConfig } from 
 import { loadRepoConfig } from '../config/load.js';
 import type { ClusterRegistry } from '../server/clusters.js';
 import type { AppMetrics } from '../server/metrics.js';
+import { refusalReasons } from '../remedy/allowlist.js';
 import { withRequestTimeout, type GitHub, type RepoRef } from '../github/octokit.js';
 import { GitHubRepoView } from '../github/repo-view.js';
 import { closedUnmergedPullRequestFor, listThreads, openPullRequestForChange, openThreadFor, type Thread } from '../github/threads.js';
@@ -249,6 +250,7 @@ export class ReportProcessor {
       index: await this.#index(view, config),
       logger: this.#deps.logger,
     });
+    for (const reason of refusalReasons(remediation.outcome.validation)) this.#deps.metrics.patchRefusals.inc({ reason });
     const refusal = manifestRefusal(remediation, config);
     if (refusal) return drop(refusal.reason, refusal.detail);
     return this.#write(job, remediation, { repository, view, threads, config, writer, now, group: verdict.group });

@@ -1,8 +1,8 @@
 /**
- * What a fix may touch. Every changed path of a proposed edit is classified into a fix kind, or
- * marked forbidden: fields that widen privileges (securityContext, host namespaces, service
- * accounts, host volumes) or change identity (names, kind). This is the check that stops a model
- * that was talked into "fixing" a crash by running the container privileged.
+ * The repository's patch policy (fix kinds and bounds), and the coarse reading of a changed path:
+ * the fix kind it names, or forbidden for fields that widen privileges (securityContext, host
+ * namespaces, service accounts, host volumes) or change identity (names, kind). The allowlist
+ * that decides what a fix may change per failure class, field by field, is allowlist.ts.
  */
 import type { FixKind } from '../diagnose/types.js';
 
@@ -80,6 +80,8 @@ export function classifyChangedPath(path: string[], op?: 'add' | 'remove' | 'rep
     return 'forbidden';
   }
 
+  // Scheduling keys first: a `nodeSelector: {env: prod}` is a scheduling change, not an env fix.
+  if (path.some((segment) => SCHEDULING_KEYS.has(segment))) return 'scheduling';
   if (path.some((segment) => PROBES.has(segment))) return 'probes';
   if (path.some((segment) => CONFIG_REFERENCES.has(segment))) return 'config-reference';
   if (path.includes('envFrom')) return 'config-reference';
@@ -88,7 +90,6 @@ export function classifyChangedPath(path: string[], op?: 'add' | 'remove' | 'rep
   if (imageAt >= 0 && path.slice(imageAt + 1).every((segment) => isIndex(segment) || IMAGE_FIELDS.has(segment))) return 'image';
   if (path.some((segment) => ENV_KEYS.has(segment))) return 'env';
   if (path.some((segment) => COMMAND_KEYS.has(segment))) return 'command';
-  if (path.some((segment) => SCHEDULING_KEYS.has(segment))) return 'scheduling';
   return 'unknown';
 }
 

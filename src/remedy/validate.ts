@@ -1,16 +1,17 @@
 /**
  * The checks a proposed edit must pass before it may become a pull request: it parses, it is
- * still valid for its kind, it only touches what the policy allows, resources stay in bounds,
- * it addresses the failure, and (when the environments were rendered) it reaches only the
- * environment that failed. Every check explains itself to the reviewer.
+ * still valid for its kind, it only touches what the failure class's allowlist allows, resources
+ * stay in bounds, it addresses the failure, and (when the environments were rendered) it reaches
+ * only the environment that failed. Every check explains itself to the reviewer.
  */
 import type { FailureCategory } from '../report/categories.js';
 import type { ValidationCheck, ValidationResult } from './types.js';
 import { parseFileEdit, type FileEdit } from './changed-documents.js';
 import type { PatchPolicy } from './policy.js';
+import { NO_FACTS, type RepositoryFacts } from './allowlist.js';
 import { parseCheck } from './checks/parse.js';
 import { schemaCheck } from './checks/schema.js';
-import { policyCheck } from './checks/policy.js';
+import { policyCheck, type PatchTarget } from './checks/policy.js';
 import { boundsCheck } from './checks/bounds.js';
 import { effectiveCheck } from './checks/effective.js';
 import { scopeCheck, type ScopeInput } from './checks/scope.js';
@@ -21,6 +22,12 @@ export interface ValidationInput {
   container: string | null;
   files: FileEdit[];
   policy: PatchPolicy;
+  /** What the repository declares; without it no reference or image may be renamed. */
+  facts?: RepositoryFacts;
+  /** The failing container's own error lines; without them no env variable may be set. */
+  errorLines?: readonly string[];
+  /** The located workload, the one document the edit may touch. */
+  target?: PatchTarget;
   /** Which environments the edit changes, rendered before and after; absent when not rendered. */
   scope?: ScopeInput;
 }
@@ -37,9 +44,10 @@ export function validateEdits(input: ValidationInput): ValidationResult {
     checks.push(...['schema', 'policy', 'bounds', 'effective', ...(input.scope ? ['scope'] : [])].map(skipped));
   } else {
     const changes = files.flatMap((file) => file.changes);
+    const gate = { category: input.category, container: input.container, facts: input.facts ?? NO_FACTS, errorLines: input.errorLines ?? [] };
     checks.push(
       schemaCheck(changes),
-      policyCheck(changes, input.policy),
+      policyCheck({ changes, policy: input.policy, gate, target: input.target }),
       boundsCheck(changes, input.policy),
       effectiveCheck(input.category, input.container, changes, input.policy),
     );

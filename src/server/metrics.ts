@@ -43,6 +43,12 @@ export class AppMetrics {
     labelNames: ['action'] as const,
     registers: [this.registry],
   });
+  readonly patchRefusals = new Counter({
+    name: 'kubecure_patch_refusals_total',
+    help: 'Proposed changes the patch policy refused (shown as suggestions in issues), by reason id.',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
   readonly jobDuration = new Histogram({
     name: 'kubecure_job_duration_seconds',
     help: 'Time from job start to its outcome.',

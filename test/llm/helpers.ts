@@ -7,6 +7,7 @@ import { parseFailureReport, type FailureReport } from '../../src/report/schema.
 import { classifyChangedPath, DEFAULT_POLICY } from '../../src/remedy/policy.js';
 import { applyJsonPatchToText } from '../../src/remedy/json-patch.js';
 import { validateEdits } from '../../src/remedy/validate.js';
+import { containerErrorLines } from '../../src/remedy/repository-facts.js';
 import { parseQuantity } from '../../src/kube/quantity.js';
 
 export const FIXTURES = fileURLToPath(new URL('../fixtures/llm/', import.meta.url));
@@ -89,6 +90,7 @@ export function engineValidate(report: FailureReport, source: { file: string; do
       container: report.failure.container,
       files: [{ file: source.file, before: source.text, after }],
       policy: DEFAULT_POLICY,
+      errorLines: containerErrorLines(report),
     });
     return { passed: result.passed, messages: result.checks.filter((check) => !check.passed).map((check) => `${check.name}: ${check.message}`) };
   };

@@ -13,6 +13,7 @@ import type { FixKind } from '../../src/diagnose/types.js';
 import { applyJsonPatchToText } from '../../src/remedy/json-patch.js';
 import { DEFAULT_POLICY } from '../../src/remedy/policy.js';
 import { validateEdits } from '../../src/remedy/validate.js';
+import { containerErrorLines } from '../../src/remedy/repository-facts.js';
 import type { FailureReport } from '../../src/report/schema.js';
 import { FIXTURES, fixture, GEMINI_HOST, GEMINI_PATH, parseReport, type GeminiBody } from './helpers.js';
 
@@ -47,6 +48,7 @@ function validator(report: FailureReport, scenario: Scenario) {
       container: report.failure.container,
       files: [{ file: scenario.source.file, before: scenario.source.text, after }],
       policy,
+      errorLines: containerErrorLines(report),
     });
     return { passed: result.passed, messages: result.checks.filter((check) => !check.passed).map((check) => `${check.name}: ${check.message}`) };
   };

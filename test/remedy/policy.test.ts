@@ -32,6 +32,7 @@ describe('classifyChangedPath', () => {
     [`${C}/command/0`, 'command'],
     [`${C}/args/1`, 'command'],
     ['spec/template/spec/nodeSelector/disktype', 'scheduling'],
+    ['spec/template/spec/nodeSelector/env', 'scheduling'],
     ['spec/template/spec/tolerations/0', 'scheduling'],
     ['spec/replicas', 'unknown'],
     ['spec/template/metadata/labels/app', 'unknown'],

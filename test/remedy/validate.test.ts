@@ -179,7 +179,8 @@ describe('policy check: injected changes are rejected', () => {
 
   it('allows a ConfigMap reference change on a volume but not a new volume', () => {
     const ops: Operation[] = [{ op: 'replace', path: '/spec/jobTemplate/spec/template/spec/volumes/0/configMap/name', value: 'backup-scripts-v2' }];
-    const result = validate({ category: 'FailedMount', container: 'backup', before: cronjob, after: patched(ops, cronjob) });
+    const facts = { configMaps: new Set(['backup-scripts-v2']), secrets: new Set<string>(), images: new Set<string>() };
+    const result = validateEdits({ category: 'FailedMount', container: 'backup', files: [{ file: FILE, before: cronjob, after: patched(ops, cronjob) }], policy: DEFAULT_POLICY, facts });
     expect(check(result, 'policy').passed).toBe(true);
     expect(check(result, 'effective').passed).toBe(true);
   });

@@ -27,11 +27,30 @@ export interface MissingEnv {
 /** Words that are not variable names even though they are written in capitals. */
 const NOT_A_VARIABLE = new Set(['ERROR', 'FATAL', 'WARN', 'WARNING', 'INFO', 'DEBUG', 'PANIC', 'ENV', 'PATH']);
 
+/**
+ * Where text the program merely quotes begins: a request line, a URL, a query string or a field
+ * that carries user input. A server that logs `GET /search?q=environment variable X is not set`
+ * is reporting what a visitor typed, not its own error.
+ */
+const QUOTED_INPUT =
+  /\b(?:GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS|CONNECT|TRACE) +\/|\b[a-z][a-z0-9+.-]*:\/\/|\/[^\s"']*\?|[?&][\w.-]+=|\b(?:q|query|search|term|keywords?|input|body|payload|request|url|uri|path|referr?er|user[_-]?agent)["']?\s*[=:]/i;
+
+/** The part of a log line that is the program's own words, before any quoted request or input. */
+export function ownWords(line: string): string {
+  const quoted = QUOTED_INPUT.exec(line);
+  return quoted ? line.slice(0, quoted.index) : line;
+}
+
+/**
+ * Variables the failing container's own error output says are missing. Only the program's own
+ * words count (see ownWords): evidence that a value must be set never comes from quoted input.
+ */
 export function missingEnvVariables(lines: readonly string[]): MissingEnv[] {
   const found = new Map<string, MissingEnv>();
   for (const line of lines) {
+    const own = ownWords(line);
     for (const pattern of MISSING_ENV_PATTERNS) {
-      const name = pattern.exec(line)?.[1];
+      const name = pattern.exec(own)?.[1];
       if (name && !NOT_A_VARIABLE.has(name) && !found.has(name)) found.set(name, { name, line });
     }
   }
@@ -70,6 +89,14 @@ export function decisiveLines(lines: readonly string[], limit = 4): string[] {
 }
 
 const ERROR_LINE = /\b(?:error|fatal|panic|exception|failed|cannot|could not|unable to)\b/i;
+
+/**
+ * The program's own words on its error lines (see ownWords): what a fix to an env variable must
+ * be grounded in. Quoted requests and user input are cut off, so they cannot name a variable.
+ */
+export function ownErrorWords(lines: readonly string[]): string[] {
+  return lines.map(ownWords).filter((own) => ERROR_LINE.test(own) || MISSING_ENV_PATTERNS.some((pattern) => pattern.test(own)));
+}
 
 /** Error-looking log lines, the last ones first matter most: they precede the exit. */
 export function errorLines(lines: readonly string[], limit = 3): string[] {

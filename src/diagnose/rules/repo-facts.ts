@@ -246,9 +246,23 @@ export interface DeclaredEnvValue {
   value: string;
 }
 
-/** `prod-checkout`, `checkout-v2`, `checkout`: the same app under another environment's prefix. */
+/** Words an environment adds to a workload's name (kustomize namePrefix, one folder per environment). */
+const ENVIRONMENT_AFFIX = /^(?:dev|develop|development|test|qa|stage|staging|preprod|uat|prod|production|canary|sandbox)$/;
+
+/** The name without one leading or trailing environment word: `staging-checkout` → `checkout`. */
+function withoutEnvironment(name: string): string {
+  const parts = name.split('-');
+  if (parts.length > 1 && ENVIRONMENT_AFFIX.test(parts[0]!)) return parts.slice(1).join('-');
+  if (parts.length > 1 && ENVIRONMENT_AFFIX.test(parts.at(-1)!)) return parts.slice(0, -1).join('-');
+  return name;
+}
+
+/**
+ * `prod-checkout` and `checkout` name the same app; `checkout-admin` and `checkoutv2` do not: a
+ * shared prefix is a similar name, not the same app.
+ */
 function sameAppName(a: string, b: string): boolean {
-  return a === b || a.endsWith(`-${b}`) || b.endsWith(`-${a}`) || a.startsWith(`${b}-`) || b.startsWith(`${a}-`);
+  return a === b || withoutEnvironment(a) === b || withoutEnvironment(b) === a || withoutEnvironment(a) === withoutEnvironment(b);
 }
 
 export interface ContainerElsewhere {
@@ -258,19 +272,35 @@ export interface ContainerElsewhere {
   container: Json;
 }
 
+/** The image the failing container runs, as the repository declares it or the pod shows it. */
+function failingImage(context: DiagnosisContext, containerName: string): string | null {
+  const declared = containersOf(podSpecOf(context.location?.workload ?? null)).find((container) => container.name === containerName);
+  const running = containersOf(podSpecOf({ kind: 'Pod', spec: context.report.pod.spec })).find((container) => container.name === containerName);
+  return asString(declared?.image) ?? asString(running?.image);
+}
+
+/** Same program: the same image repository, or a layer (an overlay patch) that does not name one. */
+function sameLineage(image: string | null, container: Json): boolean {
+  const other = asString(container.image);
+  if (image === null || other === null) return true;
+  return canonicalRepository(parseImageReference(image).repository) === canonicalRepository(parseImageReference(other).repository);
+}
+
 /**
  * The same container of the same app declared by other documents than the failing one: other
- * environment folders, overlay patches.
+ * environment folders, overlay patches. The same app means the same name (give or take an
+ * environment word) and the same image: values are only ever copied within one app's lineage.
  */
 export function sameContainerElsewhere(context: DiagnosisContext, containerName: string): ContainerElsewhere[] {
   const { workload } = context.report;
   const location = context.location;
   const baseName = location?.name ?? workload.name;
+  const image = failingImage(context, containerName);
   return context.index.documents.flatMap((document) => {
     if (location && document.file === location.file && document.documentIndex === location.documentIndex) return [];
     if (document.kind !== workload.kind || !(sameAppName(document.name, baseName) || sameAppName(document.name, workload.name))) return [];
     const container = containersOf(podSpecOf(document.object)).find((candidate) => candidate.name === containerName);
-    return container ? [{ file: document.file, workload: `${document.kind}/${document.name}`, namespace: document.namespace, container }] : [];
+    return container && sameLineage(image, container) ? [{ file: document.file, workload: `${document.kind}/${document.name}`, namespace: document.namespace, container }] : [];
   });
 }
 
