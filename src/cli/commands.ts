@@ -3,5 +3,6 @@ import type { CliCommand } from './io.js';
 import { diagnoseCommand } from './diagnose.js';
 import { correlateCommand } from './correlate.js';
 import { reportCommand } from './report.js';
+import { configCommand } from './config.js';
 
-export const commands: CliCommand[] = [diagnoseCommand, reportCommand, correlateCommand];
+export const commands: CliCommand[] = [diagnoseCommand, reportCommand, correlateCommand, configCommand];

@@ -33,6 +33,12 @@ export class AppMetrics {
     labelNames: ['action'] as const,
     registers: [this.registry],
   });
+  readonly configChecks = new Counter({
+    name: 'kubecure_config_checks_total',
+    help: 'Check runs on pull requests that change .github/kubecure.yml, by conclusion (forbidden: no checks:write).',
+    labelNames: ['conclusion'] as const,
+    registers: [this.registry],
+  });
   readonly jobDuration = new Histogram({
     name: 'kubecure_job_duration_seconds',
     help: 'Time from job start to its outcome.',
