@@ -4,5 +4,6 @@ import { diagnoseCommand } from './diagnose.js';
 import { correlateCommand } from './correlate.js';
 import { reportCommand } from './report.js';
 import { configCommand } from './config.js';
+import { doctorCommand } from './doctor.js';
 
-export const commands: CliCommand[] = [diagnoseCommand, reportCommand, correlateCommand, configCommand];
+export const commands: CliCommand[] = [diagnoseCommand, reportCommand, correlateCommand, configCommand, doctorCommand];
