@@ -8,6 +8,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import { remediate } from '../remediate.js';
 import { createModelFromEnv } from '../diagnose/llm/providers.js';
+import { observedModel } from './model-metrics.js';
 import type { DiagnosisModel } from '../diagnose/llm/model.js';
 import { clustersFromEnv, type ClusterRegistry } from '../server/clusters.js';
 import { MemoryReplayStore, RedisReplayStore, type ReplayStore } from '../server/replay.js';
@@ -67,7 +68,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const redis = env.REDIS_URL ? new Redis(env.REDIS_URL, { lazyConnect: true }) : null;
   const prefix = env.KUBECURE_QUEUE_PREFIX ?? 'kubecure';
   const replay = options.replay ?? (redis ? new RedisReplayStore(redis, `${prefix}:delivery:`) : new MemoryReplayStore());
-  const model = createModelFromEnv(env, logger);
+  const model = observedModel(createModelFromEnv(env, logger), metrics);
   const correlator = options.correlator !== undefined ? options.correlator : correlatorFromEnv(env, redis, prefix);
   if (clusters.size === 0) logger.warn('No clusters configured (KUBECURE_CLUSTERS or KUBECURE_CLUSTERS_FILE): every report will be rejected');
 
