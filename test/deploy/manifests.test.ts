@@ -65,6 +65,14 @@ describe.skipIf(!HAS_KUBECTL)('deploy/', () => {
     expect(find(manifests, 'Service', 'kubecure-app').spec.ports[0].targetPort).toBe('http');
   });
 
+  it('deploy/monitoring renders the alert rules and the dashboard ConfigMap for Grafana\'s sidecar', () => {
+    const manifests = render('deploy/monitoring');
+    expect(find(manifests, 'PrometheusRule', 'kubecure').metadata.namespace).toBe('kubecure-system');
+    const dashboard = find(manifests, 'ConfigMap', 'kubecure-grafana-dashboard') as Manifest & { data: Record<string, string>; metadata: { labels: Record<string, string> } };
+    expect(dashboard.metadata.labels.grafana_dashboard).toBe('1');
+    expect(JSON.parse(dashboard.data['kubecure-dashboard.json']!).uid).toBe('kubecure');
+  });
+
   it('deploy/all-in-one installs App, Redis and agent with one apply, the agent reporting to the App in-cluster', () => {
     const manifests = render('deploy/all-in-one');
     expect(manifests.filter((manifest) => manifest.kind === 'Namespace')).toHaveLength(1);
