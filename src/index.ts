@@ -5,6 +5,7 @@
 import type { ApplicationFunctionOptions, Probot } from 'probot';
 import { createRuntime } from './app/runtime.js';
 import { onPullRequestClosed } from './app/on-pull-request-closed.js';
+import { CONFIG_CHECK_EVENTS, createConfigCheck } from './app/config-check.js';
 import { COMMAND_EVENTS, createReviewLoop } from './commands/review-loop.js';
 
 export default async (app: Probot, { addHandler }: ApplicationFunctionOptions): Promise<void> => {
@@ -15,6 +16,7 @@ export default async (app: Probot, { addHandler }: ApplicationFunctionOptions): 
   app.on('pull_request.closed', onPullRequestClosed);
   app.on('pull_request.closed', reviewLoop.onMerged);
   app.on(COMMAND_EVENTS, reviewLoop.onCommand);
+  app.on(CONFIG_CHECK_EVENTS, createConfigCheck(runtime.metrics));
   // Not awaited: Probot opens the HTTP port only after this function returns, and the port must
   // open even while Redis is down, so /kubecure/readyz can say so (503) while /kubecure/healthz
   // shows the process alive. The worker starts taking jobs as soon as Redis answers.

@@ -8,6 +8,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import { remediate } from '../remediate.js';
 import { createModelFromEnv } from '../diagnose/llm/providers.js';
+import { observedModel } from './model-metrics.js';
 import type { DiagnosisModel } from '../diagnose/llm/model.js';
 import { clustersFromEnv, type ClusterRegistry } from '../server/clusters.js';
 import { MemoryReplayStore, RedisReplayStore, type ReplayStore } from '../server/replay.js';
@@ -105,7 +106,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const replay = options.replay ?? (redis ? new RedisReplayStore(redis, `${prefix}:delivery:`) : new MemoryReplayStore());
   const intakeRate = intakeRateFromEnv(env);
   const limiter = redis ? new RedisIntakeLimiter(redis, intakeRate, `${prefix}:intake-rate:`) : new MemoryIntakeLimiter(intakeRate);
-  const model = createModelFromEnv(env, logger);
+  const model = observedModel(createModelFromEnv(env, logger), metrics);
   const reports = options.reports ?? threadReportStore(redis, prefix);
   const correlator = options.correlator !== undefined ? options.correlator : correlatorFromEnv(env, redis, prefix);
   const intervalMs = writeIntervalMs(env);

@@ -68,10 +68,12 @@ export function parseRepoConfig(raw: unknown): ConfigParse {
   if (result.success) return { ok: true, config: result.data };
   return {
     ok: false,
-    problems: result.error.issues.map((issue) => ({
-      path: issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)',
-      message: issue.message,
-    })),
+    problems: result.error.issues.flatMap((issue) =>
+      // A misspelt key is reported at the key itself, so a check can point at its line.
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => ({ path: [...issue.path, key].map(String).join('.'), message: `unknown key "${key}"` }))
+        : [{ path: issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)', message: issue.message }],
+    ),
   };
 }
 

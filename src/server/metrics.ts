@@ -49,6 +49,36 @@ export class AppMetrics {
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
+  readonly configChecks = new Counter({
+    name: 'kubecure_config_checks_total',
+    help: 'Check runs on pull requests that change .github/kubecure.yml, by conclusion (forbidden: no checks:write).',
+    labelNames: ['conclusion'] as const,
+    registers: [this.registry],
+  });
+  readonly modelCalls = new Counter({
+    name: 'kubecure_model_calls_total',
+    help: 'Calls to the language model, by outcome (ok, or the error kind: rate-limited, unavailable, timeout, refusal, rejected, circuit-open).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly modelTokens = new Counter({
+    name: 'kubecure_model_tokens_total',
+    help: 'Tokens the provider billed, by kind (prompt, completion; thoughts count as completion).',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+  /** Read when scraped: 0 closed, 1 half-open, 2 open; no series when no model is configured. */
+  circuit: { model: string; state: () => 'closed' | 'open' | 'half-open' } | undefined;
+  readonly modelCircuit = new Gauge({
+    name: 'kubecure_model_circuit_state',
+    help: 'Circuit breaker in front of the model: 0 closed (calls go out), 1 half-open (one trial call), 2 open (rules only).',
+    labelNames: ['model'] as const,
+    registers: [this.registry],
+    collect: () => {
+      if (!this.circuit) return;
+      this.modelCircuit.set({ model: this.circuit.model }, { closed: 0, 'half-open': 1, open: 2 }[this.circuit.state()]);
+    },
+  });
   readonly jobDuration = new Histogram({
     name: 'kubecure_job_duration_seconds',
     help: 'Time from job start to its outcome.',

@@ -1,14 +1,9 @@
 /**
- * Gemini through `@google/generative-ai`, with structured output: the reply is constrained to
- * the response schema (`responseMimeType: application/json` + `responseSchema`).
+ * Gemini through `@google/genai`, Google's maintained SDK (it replaced `@google/generative-ai`,
+ * whose support ended in 2025), with structured output: the reply is constrained to the response
+ * schema (`responseMimeType: application/json` + `responseSchema`).
  */
-import {
-  GoogleGenerativeAI,
-  GoogleGenerativeAIAbortError,
-  GoogleGenerativeAIFetchError,
-  type GenerateContentResponse,
-  type ResponseSchema,
-} from '@google/generative-ai';
+import { ApiError, GoogleGenAI, type GenerateContentResponse, type Schema } from '@google/genai';
 import { deadline, errorKindForStatus, ModelError, type DiagnosisModel, type ModelReply, type ModelRequest } from './model.js';
 
 export const DEFAULT_GEMINI_MODEL = 'gemini-2.5-flash';
@@ -36,14 +31,30 @@ function retryDelayOf(details: unknown): number | undefined {
   return undefined;
 }
 
+/** The SDK puts the API's JSON error body, verbatim, in the error's message. */
+function errorBodyOf(error: ApiError): { message: string; details?: unknown } {
+  try {
+    const body = JSON.parse(error.message) as { error?: { message?: unknown; details?: unknown } };
+    const message = typeof body.error?.message === 'string' ? body.error.message : error.message;
+    return { message, details: body.error?.details };
+  } catch {
+    return { message: error.message };
+  }
+}
+
+function isAbort(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
+}
+
 function toModelError(error: unknown, timedOut: boolean): ModelError {
-  if (timedOut || error instanceof GoogleGenerativeAIAbortError) {
+  if (timedOut || isAbort(error)) {
     return new ModelError('timeout', 'Gemini did not answer in time', { cause: error });
   }
-  if (error instanceof GoogleGenerativeAIFetchError && error.status !== undefined) {
+  if (error instanceof ApiError) {
     const kind = errorKindForStatus(error.status) ?? 'unavailable';
-    const retryAfterMs = retryDelayOf(error.errorDetails);
-    return new ModelError(kind, `Gemini answered ${error.status}: ${error.message}`, {
+    const body = errorBodyOf(error);
+    const retryAfterMs = retryDelayOf(body.details);
+    return new ModelError(kind, `Gemini answered ${error.status}: ${body.message}`, {
       status: error.status,
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
       cause: error,
@@ -54,8 +65,8 @@ function toModelError(error: unknown, timedOut: boolean): ModelError {
 }
 
 function replyOf(response: GenerateContentResponse): ModelReply {
-  // Thinking models bill their thoughts as output; the SDK's type predates the field.
-  const metadata = response.usageMetadata as (GenerateContentResponse['usageMetadata'] & { thoughtsTokenCount?: number }) | undefined;
+  // Thinking models bill their thoughts as output.
+  const metadata = response.usageMetadata;
   const usage = {
     promptTokens: metadata?.promptTokenCount ?? 0,
     completionTokens: (metadata?.candidatesTokenCount ?? 0) + (metadata?.thoughtsTokenCount ?? 0),
@@ -68,37 +79,40 @@ function replyOf(response: GenerateContentResponse): ModelReply {
   if (finishReason && REFUSAL_REASONS.has(finishReason)) {
     throw new ModelError('refusal', `Gemini stopped with finishReason ${finishReason}`);
   }
-  const text = (candidate.content?.parts ?? []).map((part) => part.text ?? '').join('');
+  // Thought parts are the model's scratchpad, not its answer.
+  const text = (candidate.content?.parts ?? [])
+    .filter((part) => !part.thought)
+    .map((part) => part.text ?? '')
+    .join('');
   return { text, usage, ...(finishReason ? { finishReason } : {}) };
 }
 
 export function geminiModel(options: GeminiOptions): DiagnosisModel {
-  const client = new GoogleGenerativeAI(options.apiKey);
+  // Retries stay with `resilientModel`, which honours RetryInfo and feeds the circuit breaker;
+  // the SDK's own retry loop is off because no `retryOptions` are given.
+  const client = new GoogleGenAI({
+    apiKey: options.apiKey,
+    ...(options.baseUrl ? { httpOptions: { baseUrl: options.baseUrl } } : {}),
+  });
   const name = options.model ?? DEFAULT_GEMINI_MODEL;
-  const requestOptions = options.baseUrl ? { baseUrl: options.baseUrl } : {};
 
   return {
     name,
     async complete(request: ModelRequest): Promise<ModelReply> {
-      const generative = client.getGenerativeModel(
-        {
-          model: name,
-          systemInstruction: request.system,
-          generationConfig: {
-            temperature: 0,
-            responseMimeType: 'application/json',
-            responseSchema: request.responseSchema as ResponseSchema,
-          },
-        },
-        requestOptions,
-      );
       const timer = deadline(request.timeoutMs);
       try {
-        const result = await generative.generateContent(
-          { contents: request.messages.map((message) => ({ role: message.role, parts: [{ text: message.text }] })) },
-          timer.signal ? { signal: timer.signal } : {},
-        );
-        return replyOf(result.response);
+        const response = await client.models.generateContent({
+          model: name,
+          contents: request.messages.map((message) => ({ role: message.role, parts: [{ text: message.text }] })),
+          config: {
+            systemInstruction: request.system,
+            temperature: 0,
+            responseMimeType: 'application/json',
+            responseSchema: request.responseSchema as Schema,
+            ...(timer.signal ? { abortSignal: timer.signal } : {}),
+          },
+        });
+        return replyOf(response);
       } catch (error) {
         throw error instanceof ModelError ? error : toModelError(error, timer.signal?.aborted ?? false);
       } finally {

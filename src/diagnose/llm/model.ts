@@ -33,6 +33,8 @@ export interface DiagnosisModel {
   /** The prompt budget configured for this model (KUBECURE_PROMPT_TOKEN_BUDGET); the default otherwise. */
   readonly promptBudgetTokens?: number;
   complete(request: ModelRequest): Promise<ModelReply>;
+  /** The state of the circuit breaker in front of the provider, when there is one (for metrics). */
+  circuitState?(): 'closed' | 'open' | 'half-open';
 }
 
 /**

@@ -104,12 +104,18 @@ export function createModelFromEnv(env: NodeJS.ProcessEnv, logger: Logger = sile
     return null;
   }
   logger.info({ provider: provider.id, model: model.name }, 'language model enabled for the long tail of diagnoses');
+  const breaker = new CircuitBreaker();
   const resilient = resilientModel(model, {
     timeoutMs: positiveInteger(env.KUBECURE_LLM_TIMEOUT_MS, DEFAULT_LLM_TIMEOUT_MS, 'KUBECURE_LLM_TIMEOUT_MS', logger),
     maxRetries: positiveInteger(env.KUBECURE_LLM_MAX_RETRIES, DEFAULT_LLM_MAX_RETRIES, 'KUBECURE_LLM_MAX_RETRIES', logger),
-    breaker: new CircuitBreaker(),
+    breaker,
     logger,
   });
   // The budget travels with the model, so every caller (reports, retries, explain) honours it.
-  return { name: resilient.name, promptBudgetTokens: promptBudgetFromEnv(env, logger), complete: (request) => resilient.complete(request) };
+  return {
+    name: resilient.name,
+    promptBudgetTokens: promptBudgetFromEnv(env, logger),
+    complete: (request) => resilient.complete(request),
+    circuitState: () => breaker.state,
+  };
 }
