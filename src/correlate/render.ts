@@ -6,6 +6,7 @@
  */
 import type { FailureReport, WorkloadRef } from '../report/schema.js';
 import { cell, code, codeCell, inlineText } from '../github/render/untrusted.js';
+import { blastRadiusFlowchart } from '../github/render/mermaid.js';
 import { describeWorkload } from './graph.js';
 import type { Dependent } from './rank.js';
 import type { GroupMember } from './window-store.js';
@@ -67,6 +68,8 @@ export function renderBlastRadiusSection(root: BlastRadiusRoot, members: GroupMe
     '',
     `${count} failing because ${workloadCell(root.workload)} is (${inlineText(root.failure).text}). Each is tied to it by a connection failure in its own logs. They get no pull request of their own: a thread of theirs that was already open links here, and is closed once this fix is verified and they have recovered.`,
     '',
+    // The picture first; the table below lists every dependent even where the picture stops.
+    ...diagramLines(root, sorted),
     '| Dependent | Failure | Chain |',
     '| --- | --- | --- |',
     ...rows,
@@ -80,6 +83,14 @@ export function renderBlastRadiusSection(root: BlastRadiusRoot, members: GroupMe
     '</details>',
     BLAST_RADIUS_END,
   ].join('\n');
+}
+
+function diagramLines(root: BlastRadiusRoot, members: GroupMember[]): string[] {
+  const diagram = blastRadiusFlowchart(
+    `${describeWorkload(root.workload)} ${root.failure}`,
+    members.map((member) => ({ label: `${describeWorkload(member.workload)} ${member.failure ?? ''}`, evidence: member.evidence[0] ?? '' })),
+  );
+  return diagram ? [diagram, ''] : [];
 }
 
 export function renderBlastRadius(group: { root: FailureReport; dependents: Dependent[] }): string {

@@ -140,12 +140,28 @@ export class BullMqJobQueue implements JobQueue {
   }
 
   async enqueue(job: ReportJob, options: { dedupKey: string }): Promise<EnqueueResult> {
-    // Answered only once Redis holds the job: the intake's 202 means "durably queued".
+    // Answered only once Redis holds the job: the intake's 202 means "durably queued". A report
+    // refused at the deadline (503) must not be queued later behind the agent's back: the agent
+    // sends it again, so the abandoned attempt stops before writing anything.
     const timeoutMs = this.#options.enqueueTimeoutMs ?? DEFAULT_ENQUEUE_TIMEOUT_MS;
-    return withDeadline(this.#enqueue(job, options.dedupKey), timeoutMs, 'Redis did not take the job in time');
+    const attempt = { abandoned: false };
+    try {
+      return await withDeadline(this.#enqueue(job, options.dedupKey, attempt), timeoutMs, 'Redis did not take the job in time');
+    } catch (error) {
+      attempt.abandoned = true;
+      throw error;
+    }
   }
 
-  async #enqueue(job: ReportJob, key: string): Promise<EnqueueResult> {
+  /** The producer queues no command while disconnected, so the first ones wait for its connection. */
+  async #producerReady(): Promise<void> {
+    if (this.#producer.status === 'ready') return;
+    await new Promise<void>((resolve) => this.#producer.once('ready', () => resolve()));
+  }
+
+  async #enqueue(job: ReportJob, key: string, attempt: { abandoned: boolean }): Promise<EnqueueResult> {
+    await this.#producerReady();
+    if (attempt.abandoned) throw new Error('the report was refused while Redis was unreachable');
     const dedupKey = this.#key(`key:${key}`);
     // A holder that starts between our two steps frees the key for us: take it on the next round.
     for (let round = 0; round < 3; round += 1) {

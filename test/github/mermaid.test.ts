@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderBlastRadiusSection } from '../../src/correlate/render.js';
 import { blastRadiusFlowchart, MAX_DIAGRAM_DEPENDENTS, memoryUsageSection, mermaidText } from '../../src/github/render/mermaid.js';
 
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => existsSync(path));
@@ -23,7 +24,13 @@ function mermaidSource(markdown: string): string {
 
 const samples = (values: string[]) => values.map((memory, index) => ({ at: new Date(Date.UTC(2026, 11, 4, 12, 0, index * 10)).toISOString(), memory }));
 
+const deployment = (name: string) => ({ apiVersion: 'apps/v1', kind: 'Deployment', name, namespace: 'shop' });
+
 const DIAGRAMS: Record<string, string> = {
+  'the Blast radius section of a root cause\'s thread': renderBlastRadiusSection({ workload: deployment('redis-cart'), failure: 'OOMKilled' }, [
+    { fingerprint: 'a1', workload: deployment('cartservice'), evidence: ['It was not possible to connect to the redis server(s). UnableToConnect on redis-cart:6379/Interactive'], failure: 'ProbeFailure', via: [] },
+    { fingerprint: 'b2', workload: deployment('frontend'), evidence: ['dial tcp 10.96.12.34:7070: connect: connection refused'], failure: 'CrashLoopBackOff (Error)', via: ['cartservice'] },
+  ]),
   'a three-tier blast radius': blastRadiusFlowchart('shop/redis-cart OOMKilled', [
     { label: 'shop/cartservice ProbeFailure', evidence: 'UnableToConnect on redis-cart:6379/Interactive' },
     { label: 'shop/frontend CrashLoopBackOff', evidence: 'dial tcp 10.96.12.34:7070: connect: connection refused' },
