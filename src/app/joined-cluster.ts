@@ -6,7 +6,7 @@
  */
 import type { FailureReport } from '../report/schema.js';
 import { messages } from '../github/messages.js';
-import { codeCell, fence } from '../github/render/untrusted.js';
+import { cell, codeCell, fence, inlineText } from '../github/render/untrusted.js';
 
 export function clusterTopic(cluster: string): string {
   return `cluster ${cluster}`;
@@ -26,17 +26,13 @@ export function renderJoinedCluster(previous: string | null, report: FailureRepo
   const firstSeen = state?.[2] ?? report.firstSeen ?? report.observedAt;
   const failure = `${report.failure.reason}${report.failure.exitCode !== null ? ` (exit ${report.failure.exitCode})` : ''}`;
   const columns = messages.failureColumns;
+  // Names come from the cluster: code spans. Counts are KubeCure's own numbers; times are text.
   const cells = [
-    report.cluster,
-    report.workload.namespace,
-    `${report.workload.kind}/${report.workload.name}`,
-    report.failure.container ?? '(pod)',
-    failure,
+    ...[report.cluster, report.workload.namespace, `${report.workload.kind}/${report.workload.name}`, report.failure.container ?? '(pod)', failure].map((value) => codeCell(value).text),
     String(report.failure.restartCount),
     String(occurrences),
-    firstSeen,
-    report.observedAt,
-  ].map((cell) => codeCell(cell).text);
+    ...[firstSeen, report.observedAt].map((value) => cell(inlineText(value)).text),
+  ];
   const events = report.events.slice(-MAX_EVENTS).map((event) => `${event.type} ${event.reason}: ${event.message}`);
   return [
     messages.joinedClusterHeading(report.cluster),

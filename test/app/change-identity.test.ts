@@ -69,9 +69,9 @@ describe('one manifest deployed to three clusters', () => {
     const comments = pull.comments.map((comment) => comment.body);
     expect(comments).toHaveLength(2);
     expect(comments[0]).toContain('Also failing on cluster `prod-us`');
-    expect(comments[0]).toContain('| prod-us | shop | Deployment/checkout | checkout | OOMKilled (exit 137) | 4 | 3 |');
+    expect(comments[0]).toContain('| `prod-us` | `shop` | `Deployment/checkout` | `checkout` | `OOMKilled (exit 137)` | 4 | 3 |');
     expect(comments[1]).toContain('Also failing on cluster `prod-ap`');
-    expect(comments[1]).toContain('| prod-ap | shop | Deployment/checkout | checkout | OOMKilled (exit 137) | 4 | 1 |');
+    expect(comments[1]).toContain('| `prod-ap` | `shop` | `Deployment/checkout` | `checkout` | `OOMKilled (exit 137)` | 4 | 1 |');
     expect(comments[1]).toContain('Back-off restarting failed container checkout');
     // One branch, written once: no other cluster's job moved it.
     expect(github.commitsOn(pull.head!)).toHaveLength(1);

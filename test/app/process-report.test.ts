@@ -387,7 +387,7 @@ describe('limits', () => {
     github.scope
       .get(`/repos/${OWNER}/${REPO}/issues/11/comments`)
       .query({ per_page: '100' })
-      .reply(200, [{ id: 60, body: '### ⏸ Reports held back during the cooldown\n<!-- kubecure:held-back 1 last=delivery-0 -->\n\n<!-- kubecure:sticky held-back -->' }])
+      .reply(200, [{ id: 60, user: { login: 'kubecure[bot]', type: 'Bot' }, body: '### ⏸ Reports held back during the cooldown\n<!-- kubecure:held-back 1 last=delivery-0 -->\n\n<!-- kubecure:sticky held-back -->' }])
       .patch(`/repos/${OWNER}/${REPO}/issues/comments/60`, (body) => ((edited = body), true))
       .reply(200, {});
     const metrics = new AppMetrics();

@@ -142,7 +142,7 @@ describe('a hint that names a value, without a model', () => {
     expect(bodies.tree.tree[0].content).toBe(CHECKOUT_MANIFEST.replace('memory: 256Mi', 'memory: 1Gi'));
     expect(bodies.pull.title).toBe('Raise memory limit of checkout to 1Gi after OOMKilled');
     expect(bodies.pull.body).toContain('A reviewer with write access asked for 1Gi memory');
-    expect(bodies.reply.body.split('\n')[0]).toBe(readmeQuote('Diagnosed again with the hint "use 1Gi"'));
+    expect(bodies.reply.body.split('\n')[0]).toBe(readmeQuote('Diagnosed again with the hint `use 1Gi`'));
     expect(bodies.reply.body).toContain('diagnosed by `rules`');
   });
 

@@ -109,7 +109,7 @@ describe('renderThread', () => {
     // Identifiers only: the pod spec, annotations, logs and events stay with the App.
     const encoded = /<!-- kubecure:marker v2 ([A-Za-z0-9+/=]+) -->/.exec(body)![1]!;
     const payload = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8'));
-    expect(Object.keys(payload).sort()).toEqual(['createdAt', 'diagnosedBy', 'fingerprint', 'manifestSha', 'subject', 'targetFile', 'thread']);
+    expect(Object.keys(payload).sort()).toEqual(['changeId', 'createdAt', 'diagnosedBy', 'fingerprint', 'manifestSha', 'subject', 'targetFile', 'thread']);
     expect(JSON.stringify(payload)).not.toMatch(/warming product cache|BackOff|annotations|resources|"spec"/);
   });
 

@@ -56,7 +56,8 @@ describe('malicious model answers through the real App', () => {
     expect(github.pullRequests()).toEqual([]);
     expect(github.writes().filter((call) => /\/git\/(?:refs|commits|trees|blobs)/.test(call.path))).toEqual([]);
     expect(github.issues()).toHaveLength(1);
-    expect(issue.body).toContain(`[${reason}]`);
+    // The policy message is escaped prose in the body: its brackets are backslash-escaped, and render as written.
+    expect(issue.body).toContain(`\\[${reason}\\]`);
     // Logged and counted, not only shown.
     expect(await world.app.runtime.metrics.registry.getSingleMetricAsString('kubecure_patch_refusals_total')).toContain(`reason="${reason}"} 1`);
     expect(world.logs.lines.some((entry) => entry.line.includes('remediation decided') && entry.line.includes(reason))).toBe(true);

@@ -213,9 +213,15 @@ describe('secret canaries', () => {
     const github = new GitHubMock().installation().config(configFixture('opted-in.yml')).threads([]).repository({ [MANIFEST]: CHECKOUT_MANIFEST }, [MANIFEST]);
     const sent: string[] = [];
     const keep = (body: unknown) => (sent.push(JSON.stringify(body)), true);
-    // The heap flag the OOM rule reads (-Xmx384m) survived redaction: it lowers the rule's
-    // confidence, so this failure becomes an issue for a human rather than a pull request.
-    github.scope.post(`${REPO_PATH}/issues`, keep).reply(201, { number: 9, html_url: `https://github.com/${OWNER}/${REPO}/issues/9` });
+    // The heap flag the OOM rule reads (-Xmx384m) survives redaction: the rule raises the limit past
+    // the fixed heap, so this failure becomes a pull request, and every write is checked for canaries.
+    github.scope
+      .post(`${REPO_PATH}/git/trees`, keep).reply(201, { sha: 'newtree' })
+      .post(`${REPO_PATH}/git/commits`, keep).reply(201, { sha: 'newcommit' })
+      .post(`${REPO_PATH}/git/refs`, keep).reply(201, {})
+      .post(`${REPO_PATH}/pulls`, keep).reply(201, { number: 9, html_url: `https://github.com/${OWNER}/${REPO}/pull/9` })
+      .post(`${REPO_PATH}/issues/9/labels`, keep).reply(200, [])
+      .post(`${REPO_PATH}/pulls/9/requested_reviewers`, keep).reply(201, {});
     const lines: string[] = [];
     const probot = testProbot();
     const processor = new ReportProcessor({
@@ -230,11 +236,11 @@ describe('secret canaries', () => {
     // As the intake does: redaction before the job is queued.
     const result = await processor.process({ report: redactReport(leakyReport()), deliveryId: 'd-canary' }, { id: 'job-1', attempt: 1 });
 
-    expect(result).toMatchObject({ outcome: 'issue', number: 9 });
+    expect(result).toMatchObject({ outcome: 'pull_request', number: 9 });
     expect(github.scope.pendingMocks()).toEqual([]);
-    const issue = JSON.parse(sent[0]!);
-    expect(issue.body).toContain('The process sets its own heap size (-Xmx384m)');
-    const marker = Buffer.from(/<!-- kubecure:marker v2 ([A-Za-z0-9+/=]+) -->/.exec(issue.body)![1]!, 'base64').toString('utf8');
+    const pull = sent.map((body) => JSON.parse(body)).find((body) => typeof body.title === 'string' && typeof body.head === 'string')!;
+    expect(pull.body).toContain('-Xmx384m');
+    const marker = Buffer.from(/<!-- kubecure:marker v2 ([A-Za-z0-9+/=]+) -->/.exec(pull.body)![1]!, 'base64').toString('utf8');
     expectNoCanary('the marker', marker);
     expectNoCanary('requests to GitHub', sent.join('\n'));
     expectNoCanary('log lines', lines.join('\n'));

@@ -109,7 +109,7 @@ describe('after a KubeCure pull request is merged', () => {
     verifying.scope
       .get(`${REPO_PATH}/issues/7/comments`)
       .query({ per_page: '100' })
-      .reply(200, [{ id: 501, body: merged.comments[0] }])
+      .reply(200, [{ id: 501, body: merged.comments[0], user: { login: 'kubecure[bot]', type: 'Bot' } }])
       .patch(`${REPO_PATH}/issues/comments/501`, (body) => ((seen.comment = body.body), true))
       .reply(200, {})
       .post(`${REPO_PATH}/issues/7/labels`, (body) => ((seen.labels = body), true))
