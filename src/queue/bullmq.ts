@@ -95,7 +95,8 @@ export class BullMqJobQueue implements JobQueue {
   readonly #logger: Logger;
   readonly #connection: Redis;
   readonly #producer: Redis;
-  readonly #queue: Queue<StoredJob>;
+  /** Made on first use, once the producer is connected: BullMQ's own start-up commands must not meet a closed offline queue. */
+  #queue: Queue<StoredJob> | null = null;
   #worker: Worker<StoredJob> | null = null;
   #startRequested = false;
 
@@ -110,7 +111,6 @@ export class BullMqJobQueue implements JobQueue {
     // with 503 must not be queued later behind the agent's back, when the agent sends it again.
     this.#producer = new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
     this.#producer.on('error', () => undefined); // reported once by the main connection
-    this.#queue = new Queue<StoredJob>(this.#name, { connection: this.#producer, prefix: this.#prefix });
   }
 
   /** One warning when Redis goes away and one line when it is back, not one per reconnect attempt. */
@@ -153,6 +153,11 @@ export class BullMqJobQueue implements JobQueue {
     }
   }
 
+  #producerQueue(): Queue<StoredJob> {
+    this.#queue ??= new Queue<StoredJob>(this.#name, { connection: this.#producer, prefix: this.#prefix });
+    return this.#queue;
+  }
+
   /** The producer queues no command while disconnected, so the first ones wait for its connection. */
   async #producerReady(): Promise<void> {
     if (this.#producer.status === 'ready') return;
@@ -169,7 +174,7 @@ export class BullMqJobQueue implements JobQueue {
       const window = this.#options.dedupWindowMs ?? DEFAULT_DEDUP_WINDOW_MS;
       if ((await this.#producer.set(dedupKey, id, 'PX', window, 'NX')) === 'OK') {
         try {
-          await this.#queue.add(job.type, { ...job, dedupKey }, {
+          await this.#producerQueue().add(job.type, { ...job, dedupKey }, {
             jobId: id,
             attempts: this.#retry.attempts,
             backoff: { type: 'exponential', delay: this.#retry.backoffMs },
@@ -260,12 +265,13 @@ export class BullMqJobQueue implements JobQueue {
 
   /** Counts by state, for tests and metrics. */
   async counts(): Promise<Record<string, number>> {
-    return this.#queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed');
+    await this.#producerReady();
+    return this.#producerQueue().getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed');
   }
 
   async close(): Promise<void> {
     await this.#worker?.close();
-    await this.#queue.close();
+    await this.#queue?.close();
     this.#producer.disconnect();
     this.#connection.disconnect();
   }
