@@ -24,6 +24,7 @@ import { createJobHandler, type RecoveryHandler } from './jobs.js';
 import { correlatorFromEnv } from './correlation.js';
 import type { Correlator } from '../correlate/correlator.js';
 import { MemoryWriteBudget, RedisWriteBudget, type WriteBacklog, type WriteBudget } from '../github/write-budget.js';
+import { learnAppIdentity } from '../github/app-identity.js';
 import { threadReportStore, type ThreadReportStore } from '../github/thread-reports.js';
 
 export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
@@ -155,7 +156,14 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     metrics,
     processor,
     handlers,
-    start: () => queue.start(createJobHandler(processor, logger, options.onRecovery)),
+    start() {
+      // Not awaited: the jobs do not wait for it; until it is known, any App's bot account counts.
+      void learnAppIdentity(
+        async () => (await (await options.app.auth()).rest.apps.getAuthenticated()).data?.slug,
+        (error) => logger.warn({ err: error }, 'Could not read the App\'s own login (GET /app): threads and sticky comments by any GitHub App\'s bot are taken for KubeCure\'s'),
+      );
+      return queue.start(createJobHandler(processor, logger, options.onRecovery));
+    },
     async close() {
       await queue.close();
       redis?.disconnect();

@@ -9,6 +9,7 @@
 import type { Context } from 'probot';
 import { statusOf, type GitHub } from '../github/octokit.js';
 import { findFingerprint } from '../github/marker.js';
+import { isOwnBot } from '../github/app-identity.js';
 import { needsWriteAccess, omittedCommandsNote, readCommands, type Command } from './parse.js';
 import { readCommandEvent, type CommandEvent, type CommandEventName, type PullFacts } from './event.js';
 import { canWrite } from './permission.js';
@@ -24,9 +25,9 @@ export type { CommandDeps } from './types.js';
 
 type Reaction = 'eyes' | 'rocket' | 'confused';
 
-/** KubeCure's threads are opened by the App (a bot account) and carry its fingerprint. */
+/** KubeCure's threads are opened by its own bot account and carry its fingerprint. */
 function isKubeCureThread(event: CommandEvent): boolean {
-  return event.thread.author.type === 'Bot' && findFingerprint(event.thread.body) !== null;
+  return isOwnBot(event.thread.author) && findFingerprint(event.thread.body) !== null;
 }
 
 /** Never act on bots, and never on KubeCure's own comments (the thread's author is the App). */

@@ -6,6 +6,7 @@
  * comment KubeCure's: it must also be written by a GitHub App's bot account (and by the App's own
  * login when the caller knows it). Otherwise KubeCure would edit, or count from, a human's text.
  */
+import { isOwnBot } from './app-identity.js';
 import type { GitHub, RepoRef } from './octokit.js';
 
 export function stickyMarker(topic: string): string {
@@ -17,11 +18,11 @@ export interface StickyComment {
   body: string;
 }
 
-/** Whether a comment was written by an App's bot account: `<slug>[bot]` of type Bot, or exactly `appLogin`. */
+/** Whether a comment was written by KubeCure's bot account (exactly `appLogin` when given). */
 export function writtenByApp(user: { login: string; type?: string } | null | undefined, appLogin?: string): boolean {
   if (!user) return false;
   if (appLogin) return user.login === appLogin;
-  return user.type === 'Bot' && user.login.endsWith('[bot]');
+  return isOwnBot(user);
 }
 
 export async function findStickyComment(

@@ -8,6 +8,7 @@
  * older threads exist, and every OPEN thread is then read too, page by page however many there
  * are: an open thread must be found to avoid a duplicate, whatever its age.
  */
+import { isOwnBot } from './app-identity.js';
 import { decodeMarker, findFingerprint, findJoinedFingerprints, type MarkerPayload } from './marker.js';
 import { LABEL } from './messages.js';
 import type { GitHub, RepoRef } from './octokit.js';
@@ -79,7 +80,7 @@ export function closedUnmergedPullRequestFor(threads: Thread[], fingerprint: str
 
 /** The slice of a pull request payload that tells whether KubeCure opened it. */
 interface PullRequestLike {
-  user?: { type?: string } | null;
+  user?: { login?: string; type?: string } | null;
   head: { ref: string; repo?: { full_name?: string } | null };
   base: { repo: { full_name?: string } };
   body?: string | null;
@@ -91,7 +92,7 @@ interface PullRequestLike {
  */
 export function isKubeCurePullRequest(pull: PullRequestLike): boolean {
   return (
-    pull.user?.type === 'Bot' &&
+    isOwnBot(pull.user) &&
     pull.head.ref.startsWith('kubecure/') &&
     pull.head.repo?.full_name === pull.base.repo.full_name &&
     findFingerprint(pull.body) !== null

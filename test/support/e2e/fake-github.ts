@@ -281,6 +281,8 @@ export class FakeGitHub {
         ? [201, { token: `ghs_installation_${this.installationId}`, expires_at: '2099-01-01T00:00:00Z', permissions: {}, repository_selection: 'all' }]
         : [404, { message: 'Not Found' }];
     }
+    // The App reads its own login once at start: its bot account is `kubecure[bot]`.
+    if (method === 'GET' && path === '/app') return [200, { id: 1, slug: BOT_LOGIN.replace(/\[bot\]$/, ''), name: 'KubeCure' }];
     const prefix = `/repos/${this.owner}/${this.repo}`;
     if (!path.startsWith(`/repos/`)) return null;
     if (path.startsWith(`/repos/${this.owner}/.github/`)) return [404, { message: 'Not Found' }];
