@@ -62,8 +62,10 @@ describe('watching through an unreliable API server', () => {
     expect(await restarts(harness, 'error')).toBeGreaterThanOrEqual(3);
     const resumed = api.watchRequests('/api/v1/pods').slice(watchesBefore);
     expect(resumed.length).toBeGreaterThanOrEqual(3);
-    // No relist was needed: the watch resumed from where it was.
-    expect(api.requests.filter((request) => request.path === '/api/v1/pods' && request.query.watch !== 'true')).toHaveLength(1);
+    // No relist was needed: the watch resumed from where it was. (One-object lists are the backoff's
+    // probes of whether the API server answers, not relists; how many depends on timing.)
+    const lists = api.requests.filter((request) => request.path === '/api/v1/pods' && request.query.watch !== 'true' && request.query.limit !== '1');
+    expect(lists).toHaveLength(1);
     expect(new Set(resumed.map((request) => request.query.resourceVersion))).toEqual(new Set([api.watchRequests('/api/v1/pods')[0]?.query.resourceVersion]));
   });
 
