@@ -95,6 +95,7 @@ export class BullMqJobQueue implements JobQueue {
   readonly #logger: Logger;
   readonly #connection: Redis;
   readonly #producer: Redis;
+  #connected: Promise<void> | null = null;
   /** Made on first use, once the producer is connected: BullMQ's own start-up commands must not meet a closed offline queue. */
   #queue: Queue<StoredJob> | null = null;
   #worker: Worker<StoredJob> | null = null;
@@ -158,10 +159,19 @@ export class BullMqJobQueue implements JobQueue {
     return this.#queue;
   }
 
-  /** The producer queues no command while disconnected, so the first ones wait for its connection. */
-  async #producerReady(): Promise<void> {
-    if (this.#producer.status === 'ready') return;
-    await new Promise<void>((resolve) => this.#producer.once('ready', () => resolve()));
+  /**
+   * The producer queues no command while disconnected, so the first ones wait for its connection.
+   * Callers bound the wait; every waiter shares one listener, however long Redis stays away.
+   */
+  #producerReady(): Promise<void> {
+    if (this.#producer.status === 'ready') return Promise.resolve();
+    this.#connected ??= new Promise<void>((resolve) =>
+      this.#producer.once('ready', () => {
+        this.#connected = null;
+        resolve();
+      }),
+    );
+    return this.#connected;
   }
 
   async #enqueue(job: ReportJob, key: string, attempt: { abandoned: boolean }): Promise<EnqueueResult> {
@@ -265,7 +275,8 @@ export class BullMqJobQueue implements JobQueue {
 
   /** Counts by state, for tests and metrics. */
   async counts(): Promise<Record<string, number>> {
-    await this.#producerReady();
+    // A scrape during an outage answers at once (the gauge is left out), like readiness's ping.
+    await withDeadline(this.#producerReady(), 1_000, 'Redis is not connected');
     return this.#producerQueue().getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed');
   }
 

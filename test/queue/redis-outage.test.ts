@@ -93,6 +93,10 @@ describe.skipIf(!hasRedisServer)('Redis stopped and restarted mid-storm', () => 
       expect(refused).toEqual(['during-0', 'during-1', 'during-2']);
       refused.length = 0;
       expect(await queue.problem()).toBe('redis-unreachable');
+      // A metrics scrape meanwhile answers at once instead of waiting for Redis.
+      const scraped = Date.now();
+      await expect(queue.counts()).rejects.toThrow('Redis is not connected');
+      expect(Date.now() - scraped).toBeLessThan(1_500);
 
       await startRedis();
       // As the agent does with a 503: send again after a pause until the report is taken.
